@@ -1,0 +1,216 @@
+"""Read a plan workbook into the canonical model, without writing anything.
+
+The flow: workbook cells (workbook.py) → the table of each sheet: header rows
+and what each column means (table.py, columns.py) → activity rows and skipped
+rows (rows.py) → values interpreted (values.py) → one ``ParsedPlan`` with its
+import report.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from data_layer.errors import PlanFileError
+from data_layer.ingest import columns as col
+from data_layer.ingest import values
+from data_layer.ingest.rows import SheetRows, new_activity, split_rows
+from data_layer.ingest.table import Table, find_table
+from data_layer.ingest.titleblock import TitleBlock, read_title_block
+from data_layer.ingest.workbook import Workbook, column_letter, read_workbook
+from data_layer.model import AVISO, ERROR, INFO, Issue, ParsedPlan
+from data_layer.normalise.dates import parse_date
+from data_layer.normalise.text import clean
+
+__all__ = ["read_plan", "PlanFileError"]
+
+
+def read_plan(path: str | Path, *, entity: str | None = None, year: int | None = None,
+              data: bytes | None = None, source_name: str | None = None) -> ParsedPlan:
+    """Parse one plan file. ``entity`` and ``year`` override what the file says.
+
+    Raises ``PlanFileError`` (Spanish message) when the file cannot be read at
+    all; anything less serious is in the returned plan's ``issues``.
+    """
+    path = Path(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PlanFileError(f"No se pudo abrir el archivo «{path.name}»: {exc.strerror}.") from exc
+    name = source_name or path.name
+    book = read_workbook(Path(name), data)
+    plan = ParsedPlan(source_file=name, checksum=hashlib.sha256(data).hexdigest(),
+                      file_format=book.file_format, layout="", entity=None, year=None)
+    tables = _tables(book, plan)
+    if not tables:
+        raise PlanFileError(_no_table_message(name, book))
+    block = _title_block(tables[0])
+    plan.metadata = block.metadata
+    plan.title = block.title
+    plan.entity = entity or block.entity
+    sheet_rows = [split_rows(t) for t in tables]
+    plan.year = year or _plan_year(block, sheet_rows)
+    _build_activities(plan, sheet_rows)
+    _plan_period(plan)
+    plan.layout = _describe_layout(book, tables, plan)
+    _report_missing(plan, block, path)
+    return plan
+
+
+def _tables(book: Workbook, plan: ParsedPlan) -> list[Table]:
+    tables = []
+    for sheet in book.sheets:
+        table = find_table(sheet) if sheet.values else None
+        if table is None:
+            if sheet.values:
+                plan.issues.append(Issue(INFO, sheet.name, None, None, None,
+                                         f"La hoja «{sheet.name}» no tiene una tabla de actividades "
+                                         "(instrucciones, listas o notas): no se importó.", "hoja_sin_tabla"))
+            continue
+        if sheet.hidden:
+            plan.issues.append(Issue(AVISO, sheet.name, None, None, None,
+                                     f"La hoja «{sheet.name}» está oculta en Excel pero tiene actividades: "
+                                     "se importó. Si no es parte del plan, bórrela.", "hoja_oculta"))
+        for r, c, length in sheet.truncated:
+            plan.issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), None,
+                                     f"La celda tenía {length:,} caracteres; se guardaron los primeros "
+                                     "32.767 (el máximo de Excel).", "celda_recortada"))
+        tables.append(table)
+        plan.sheets.append(sheet.name)
+        plan.header_rows[sheet.name] = table.header_rows
+        plan.column_map[sheet.name] = {
+            column_letter(c.index): _column_role(c) for c in table.columns if c.path}
+    return tables
+
+
+def _column_role(column: col.Column) -> str:
+    """A short description of what a column was read as, for the preview."""
+    label = column.label
+    if column.kind == col.FIELD:
+        return f"{column.field} ← {label}"
+    if column.kind in (col.PROGRESS, col.PLANNED, col.EXECUTED, col.OBSERVATION, col.EVIDENCE):
+        kind, index = column.period
+        return f"{column.kind}:{kind}:{index} ← {label}"
+    if column.kind == col.SCHEDULE:
+        return f"schedule:{column.year or ''}-{column.period[1]:02d} ← {label}"
+    if column.kind == col.PHASE_MARK:
+        return f"phase_mark:{column.phase} ← {label}"
+    return f"extra ← {label}"
+
+
+def _no_table_message(name: str, book: Workbook) -> str:
+    sheets = ", ".join(f"«{s.name}»" for s in book.sheets) or "ninguna"
+    return (f"No se encontró una tabla de actividades en «{name}» (hojas: {sheets}). El importador "
+            "busca una fila de encabezados con al menos una columna de actividades («Actividad», "
+            "«Acción», «Estrategia»…) y otra conocida («Responsable», «Fecha», «Meta», «Avance»…). "
+            "Revise que el encabezado esté en una sola fila (o en 2–3 filas combinadas) y que la "
+            "hoja no esté vacía.")
+
+
+def _title_block(table: Table) -> TitleBlock:
+    texts = []
+    for r in range(table.header_start):
+        row = table.sheet.values[r]
+        texts.extend(t for t in (clean(v) for v in row) if t)
+    return read_title_block(texts)
+
+
+def _plan_year(block: TitleBlock, sheet_rows: list[SheetRows]) -> int | None:
+    """Vigencia: written in the title block, or the year most due dates fall in,
+    or the year most scheduled months fall in, or a date in the title block."""
+    if block.vigencia:
+        return block.vigencia
+    dates = []
+    schedule_years = []
+    for rows in sheet_rows:
+        for field in ("due_date", "start_date"):
+            column = rows.table.column(field)
+            if column is None:
+                continue
+            for raw in rows.activities:
+                try:
+                    found = parse_date(raw.cells.get(column.index))
+                except (ValueError, TypeError):
+                    found = None
+                if found:
+                    dates.append(found)
+        for column in rows.table.columns:
+            if column.kind == col.SCHEDULE and column.year:
+                if any(clean(raw.cells.get(column.index)) for raw in rows.activities):
+                    schedule_years.append(date(column.year, 1, 1))
+    return (values.majority_year(dates) or values.majority_year(schedule_years)
+            or (max(block.date_years) if block.date_years else None))
+
+
+def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows]) -> None:
+    seq = 0
+    for rows in sheet_rows:
+        table = rows.table
+        office_from_sheet = values.sheet_office(table, len(sheet_rows))
+        months = values.schedule_years(table, plan.year)
+        acts = []
+        for raw in rows.activities:
+            seq += 1
+            act = new_activity(seq, table, raw)
+            values.fill_fields(act, table, raw, rows.issues, plan.year)
+            values.fill_phase(act, table, raw, rows.issues)
+            values.fill_offices(act, table, raw, office_from_sheet)
+            values.fill_schedule(act, table, raw, months, rows.issues)
+            acts.append(act)
+        values.progress_readings(rows, acts, plan.year)
+        plan.activities.extend(acts)
+        plan.issues.extend(rows.issues)
+        plan.skipped_rows.extend(rows.skipped)
+
+
+def _plan_period(plan: ParsedPlan) -> None:
+    dates = [d for a in plan.activities for d in (a.start_date, a.due_date) if d]
+    dates += [month for a in plan.activities for month, _ in a.schedule]
+    if dates:
+        plan.period_start, plan.period_end = min(dates), max(dates)
+    elif plan.year:
+        plan.period_start, plan.period_end = date(plan.year, 1, 1), date(plan.year, 12, 31)
+
+
+def _describe_layout(book: Workbook, tables: list[Table], plan: ParsedPlan) -> str:
+    """A short, stable description of what was detected."""
+    kinds = {c.kind for t in tables for c in t.columns}
+    periods = sorted({c.period[0] for t in tables for c in t.columns
+                      if c.kind in (col.PROGRESS, col.EXECUTED) and c.period})
+    parts = [book.file_format, f"encabezado de {max(len(t.header_rows) for t in tables)} fila(s)"]
+    if len(tables) > 1:
+        parts.append(f"{len(tables)} hojas de actividades")
+    if col.PHASE_MARK in kinds:
+        parts.append("fase marcada con X")
+    elif any(t.column("phase") for t in tables):
+        parts.append("columna de fase")
+    if col.SCHEDULE in kinds:
+        parts.append("cronograma mensual")
+    if col.PLANNED in kinds or col.EXECUTED in kinds:
+        parts.append("programado vs. ejecutado")
+    adjectives = {"trimestre": "trimestral", "cuatrimestre": "cuatrimestral", "semestre": "semestral",
+                  "mes": "mensual"}
+    parts.append("seguimiento " + ("/".join(adjectives.get(p, p) for p in periods) if periods
+                                   else "sin columnas"))
+    return "; ".join(parts)
+
+
+def _report_missing(plan: ParsedPlan, block: TitleBlock, path: Path) -> None:
+    if not plan.entity:
+        plan.issues.append(Issue(AVISO, plan.sheets[0], None, None, None,
+                                 "No se encontró el nombre de la entidad en el encabezado del archivo. "
+                                 "Escriba «Entidad: …» encima de la tabla o indíquela al importar "
+                                 "(--entidad).", "sin_entidad"))
+    if not plan.year:
+        plan.issues.append(Issue(AVISO, plan.sheets[0], None, None, None,
+                                 "No se encontró la vigencia del plan (ni «Vigencia 2025» en el "
+                                 "encabezado ni fechas en las actividades). Indíquela al importar "
+                                 "(--vigencia); sin ella los cortes no tienen fecha.", "sin_vigencia"))
+    if not plan.activities:
+        plan.issues.append(Issue(ERROR, plan.sheets[0], None, None, None,
+                                 "La tabla de actividades está vacía: no hay ninguna fila con el "
+                                 "nombre de una actividad debajo del encabezado.", "sin_actividades"))
+
+
+

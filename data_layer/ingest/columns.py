@@ -1,0 +1,317 @@
+"""What each column of a table means, decided from its header path.
+
+A header path is the list of header texts above a column, top to bottom
+("SEGUIMIENTO TRIMESTRAL" › "II"). Every decision comes from the vocabulary
+tables in data_layer/vocab (headers.csv, periods.csv, header_roles.csv,
+phases.csv, months.csv): to teach the importer a new spelling, add a row there.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from data_layer.normalise.dates import parse_month
+from data_layer.normalise.phases import declared_phase
+from data_layer.normalise.text import fold
+from data_layer.vocab import load_table
+
+MAX_PHASE_HEADING_WORDS = 6
+
+# Column kinds.
+FIELD = "field"  # a canonical activity field (headers.csv)
+PROGRESS = "progress"  # progress of a follow-up period
+PLANNED = "planned"  # planned amount of a period (planned-vs-executed layouts)
+EXECUTED = "executed"  # executed amount of a period
+SCHEDULE = "schedule"  # a month of the schedule grid (planned count or X)
+PHASE_MARK = "phase_mark"  # an X marks the activity's phase
+OBSERVATION = "observation"  # observation of a period
+EVIDENCE = "evidence"  # evidence of a period
+EXTRA = "extra"  # kept as it is, under its header
+
+
+@dataclass
+class Column:
+    index: int
+    path: tuple[str, ...]  # header texts, top to bottom, as written
+    kind: str = EXTRA
+    field: str | None = None  # for FIELD
+    period: tuple[str, int] | None = None  # ("trimestre", 2); ("mes", 5) for monthly
+    year: int | None = None  # a year written in the header ("CRONOGRAMA 2023")
+    phase: str | None = None  # for PHASE_MARK
+    strength: int = 0  # how well a FIELD alias matched (3 exact, 2 prefix, 1 contained)
+    rank: int = 99
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.path) if self.path else f"Columna {self.index + 1}"
+
+
+# ------------------------------------------------------------ vocabularies
+@lru_cache(maxsize=1)
+def _aliases() -> list[tuple[str, str, int]]:
+    rows = [(fold(r["alias"]), r["field"], int(r["rank"])) for r in load_table("headers")]
+    return sorted(rows, key=lambda row: -len(row[0]))
+
+
+@lru_cache(maxsize=1)
+def _periods() -> dict[str, tuple[str, int, bool]]:
+    return {fold(r["token"]): (r["kind"], int(r["index"]), r["bare"] == "1")
+            for r in load_table("periods")}
+
+
+@lru_cache(maxsize=1)
+def _roles() -> dict[str, tuple[str, ...]]:
+    roles: dict[str, list[str]] = {}
+    for row in load_table("header_roles"):
+        roles.setdefault(row["role"], []).append(fold(row["word"]))
+    return {role: tuple(sorted(words, key=len, reverse=True)) for role, words in roles.items()}
+
+
+def _has_word(text: str, words: tuple[str, ...]) -> bool:
+    padded = f" {text} "
+    return any(f" {word} " in padded for word in words)
+
+
+def _role(text: str, role: str) -> bool:
+    return _has_word(text, _roles().get(role, ()))
+
+
+# ------------------------------------------------------------ periods
+_YEAR_RE = re.compile(r"\b(19[89]\d|20\d\d)\b")
+
+
+def period_in(text: str, *, bare_ok: bool) -> tuple[str, int] | None:
+    """The follow-up period named in a folded header text, if any.
+
+    Bare tokens ("1", "II") count only when ``bare_ok`` (under a follow-up
+    parent header), so a column numbered "2" elsewhere is not a quarter.
+    """
+    periods = _periods()
+    hit = periods.get(text)
+    if hit and (bare_ok or not hit[2]):
+        return hit[0], hit[1]
+    padded = f" {text} "
+    for token in sorted(periods, key=len, reverse=True):
+        kind, index, bare = periods[token]
+        if not bare and f" {token} " in padded:
+            return kind, index
+    return None
+
+
+def month_in(text: str) -> int | None:
+    """A month named in a folded header ("oct", "enero", "avance marzo")."""
+    for word in text.split():
+        month = parse_month(word)
+        if month:
+            return month
+    return None
+
+
+# ------------------------------------------------------------ classification
+def classify(index: int, path: tuple[str, ...]) -> Column:
+    """Decide the role of one column from its header path."""
+    column = Column(index=index, path=path)
+    folded = [fold(p) for p in path if fold(p)]
+    if not folded:
+        return column
+    leaf, parents = folded[-1], folded[:-1]
+    whole = " ".join(folded)
+    year = next((int(m) for p in folded for m in _YEAR_RE.findall(p)), None)
+    column.year = year
+    for step in (_phase_mark, _planned_executed, _period_column, _schedule_column):
+        if step(column, leaf, parents, whole):
+            return column
+    _field_column(column, leaf, whole)
+    return column
+
+
+def phase_heading(text: str) -> str | None:
+    """The phase a short header names ("Diagnóstico participativo"), if any.
+
+    Long texts are not headings: "Instrumento de planeación asociado…" merely
+    contains a phase spelling.
+    """
+    if len(fold(text).split()) > MAX_PHASE_HEADING_WORDS:
+        return None
+    phase = declared_phase(text)
+    return None if phase in (None, "sin_clasificar") else phase
+
+
+def _phase_mark(column: Column, leaf: str, parents: list[str], whole: str) -> bool:
+    if any(_role(p, "progress") or _role(p, "schedule") for p in parents):
+        return False
+    phase = phase_heading(column.path[-1])
+    # "Fase del ciclo" itself, or any header that names a field, is not a mark.
+    if phase is None or _match_field(leaf)[1] >= 2:
+        return False
+    column.kind, column.phase = PHASE_MARK, phase
+    return True
+
+
+def _planned_executed(column: Column, leaf: str, parents: list[str], whole: str) -> bool:
+    planned, executed = _role(whole, "planned"), _role(whole, "executed")
+    if planned == executed:
+        return False
+    period = _any_period(leaf, parents, whole)
+    if period is None:
+        month = month_in(leaf)
+        if month is None:
+            return False
+        period = ("mes", month)
+    column.kind, column.period = (PLANNED if planned else EXECUTED), period
+    return True
+
+
+def _any_period(leaf: str, parents: list[str], whole: str) -> tuple[str, int] | None:
+    under_followup = any(_role(p, "progress") or _role(p, "planned") or _role(p, "executed")
+                         or period_in(p, bare_ok=False) for p in parents)
+    period = period_in(leaf, bare_ok=under_followup) or period_in(whole, bare_ok=False)
+    if period is None:
+        for parent in parents:
+            period = period_in(parent, bare_ok=False)
+            if period:
+                break
+    if period and period[0] == "trimestre" and _role(whole, "cuatrimestral") and period[1] <= 3:
+        period = ("cuatrimestre", period[1])
+    return period
+
+
+def _period_column(column: Column, leaf: str, parents: list[str], whole: str) -> bool:
+    followup = _role(whole, "progress") or any(period_in(p, bare_ok=False) for p in parents)
+    if not followup and not period_in(leaf, bare_ok=False):
+        return False
+    period = _any_period(leaf, parents, whole)
+    if period is None:
+        month = month_in(leaf) if (followup and not any(_role(p, "schedule") for p in parents)) else None
+        if month is None:
+            return False
+        period = ("mes", month)
+    column.period = period
+    if _role(leaf, "observation"):
+        column.kind = OBSERVATION
+    elif _role(leaf, "evidence"):
+        column.kind = EVIDENCE
+    else:
+        column.kind = PROGRESS
+    return True
+
+
+def _schedule_column(column: Column, leaf: str, parents: list[str], whole: str) -> bool:
+    if not any(_role(p, "schedule") for p in parents) and not _role(leaf, "schedule"):
+        return False
+    month = None
+    if leaf.isdigit() and 1 <= int(leaf) <= 12 and parents:
+        month = int(leaf)
+    else:
+        month = month_in(leaf) if parents or _role(leaf, "schedule") else None
+    if month is None:
+        return False
+    column.kind, column.period = SCHEDULE, ("mes", month)
+    return True
+
+
+def _match_field(text: str) -> tuple[str | None, int, int]:
+    """(field, strength, rank) of the best alias for a folded header text."""
+    best: tuple[str | None, int, int] = (None, 0, 99)
+    padded = f" {text} "
+    for alias, field_name, rank in _aliases():
+        if text == alias:
+            strength = 3
+        elif text.startswith(alias + " "):
+            strength = 2
+        elif f" {alias} " in padded:
+            strength = 1
+        else:
+            continue
+        if (strength, -rank) > (best[1], -best[2]):
+            best = (field_name, strength, rank)
+    return best
+
+
+def field_candidates(text: str) -> list[tuple[str, int, int]]:
+    """Every (field, strength, rank) an alias gives a folded header text."""
+    out: dict[str, tuple[str, int, int]] = {}
+    padded = f" {text} "
+    for alias, field_name, rank in _aliases():
+        if text == alias:
+            strength = 3
+        elif text.startswith(alias + " "):
+            strength = 2
+        elif f" {alias} " in padded:
+            strength = 1
+        else:
+            continue
+        current = out.get(field_name)
+        if current is None or (strength, -rank) > (current[1], -current[2]):
+            out[field_name] = (field_name, strength, rank)
+    return sorted(out.values(), key=lambda c: (-c[1], c[2]))
+
+
+def _field_column(column: Column, leaf: str, whole: str) -> None:
+    candidates = field_candidates(leaf) or field_candidates(whole)
+    if candidates:
+        column.kind = FIELD
+        column.candidates = candidates  # type: ignore[attr-defined]
+    else:
+        column.candidates = []  # type: ignore[attr-defined]
+
+
+def assign_fields(columns: list[Column]) -> None:
+    """Give each canonical field to at most one column, the best match.
+
+    Pairs are taken best first (score 10 × match strength − the alias's rank,
+    then the leftmost column); a column that loses every field it could be stays
+    an EXTRA column, kept under its header.
+    """
+    pairs = []
+    for column in columns:
+        for field_name, strength, rank in getattr(column, "candidates", []):
+            pairs.append((rank - 10 * strength, column.index, strength, rank, field_name, column))
+    pairs.sort(key=lambda p: p[:2])
+    taken: set[str] = set()
+    done: set[int] = set()
+    for _, _, strength, rank, field_name, column in pairs:
+        if column.index in done or (field_name in taken and field_name != "extra"):
+            continue
+        done.add(column.index)
+        if field_name == "extra":
+            column.kind, column.field = EXTRA, None
+            continue
+        taken.add(field_name)
+        column.kind, column.field = FIELD, field_name
+        column.strength, column.rank = strength, rank
+    for column in columns:
+        if column.kind == FIELD and column.index not in done:
+            column.kind, column.field = EXTRA, None
+
+
+def header_score(texts: list[str]) -> int:
+    """How many cells of a row read as known column headers."""
+    score = 0
+    for text in texts:
+        folded = fold(text)
+        if not folded or len(folded) > 120:
+            continue
+        field_name, strength, _ = _match_field(folded)
+        if field_name and strength >= 2:
+            score += 1
+        elif _role(folded, "progress") or _role(folded, "schedule"):
+            score += 1
+    return score
+
+
+def is_subheader_token(text: str) -> bool:
+    """A short header that lives below a parent header (1..12, I..IV, OCT., a phase...)."""
+    folded = fold(text)
+    if not folded:
+        return True
+    if folded.isdigit() and 1 <= int(folded) <= 12:
+        return True
+    if period_in(folded, bare_ok=True) or month_in(folded):
+        return True
+    if phase_heading(text):
+        return True
+    if any(_role(folded, role) for role in ("planned", "executed", "observation", "evidence")):
+        return True
+    return len(folded) <= 40 and _match_field(folded)[1] >= 2

@@ -1,0 +1,174 @@
+"""Turn the data rows of a table into activities, or into report entries.
+
+Every non-empty row below the header ends up either as an ``Activity`` or as
+a ``SkippedRow`` with its reason; every cell whose content could not be used
+becomes an ``Issue`` naming sheet, row, column and value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from data_layer.ingest import columns as col
+from data_layer.ingest.columns import phase_heading
+from data_layer.ingest.table import Table, merged_lookup
+from data_layer.ingest.workbook import column_letter
+from data_layer.model import AVISO, Activity, Issue, SkippedRow
+from data_layer.normalise.text import clean, fold
+
+# "1.", "1.1", "2.3.1)" at the start of an activity's text is its code.
+_CODE_RE = re.compile(r"^\s*(\d{1,3}(?:\s?\.\s?\d{1,3}){0,3})\s*[.)\-]?\s+(?=[^\d\s])")
+_FOOTER_WORDS = ("elaboro", "reviso", "aprobo", "firma", "vo bo", "proyecto", "www", "calle",
+                 "carrera", "codigo postal", "telefono", "correo", "nit")
+_TOTAL_WORDS = ("total", "totales", "promedio", "subtotal")
+
+
+@dataclass
+class RawActivity:
+    """One activity row with its raw cells, before values are interpreted."""
+
+    row: int  # 0-based
+    cells: dict[int, object]  # column index → value (merged areas filled)
+    context_group: str | None = None  # from a group title row above it
+    context_phase: str | None = None
+
+
+@dataclass
+class SheetRows:
+    table: Table
+    activities: list[RawActivity] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def split_rows(table: Table) -> SheetRows:
+    """Sort the data rows into activity rows and skipped rows."""
+    sheet = table.sheet
+    out = SheetRows(table)
+    merged = merged_lookup(sheet)
+    name_col = table.column("name").index
+    fill_down = {c.index for c in table.columns if c.field in ("group", "phase")}
+    last: dict[int, object] = {}
+    group = phase = None
+    for r in range(table.header_end + 1, len(sheet.values)):
+        cells = _row_cells(sheet, r, merged)
+        if not cells:
+            continue
+        name = clean(cells.get(name_col))
+        if name is None or _is_title_row(sheet, r, cells, name_col, merged):
+            group, phase = _skip_row(out, table, r, cells, group, phase)
+            continue
+        if r in sheet.hidden_rows:
+            out.issues.append(Issue(AVISO, sheet.name, r + 1, None, name,
+                                    "La fila está oculta en Excel; se importó igual. Muéstrela o "
+                                    "bórrela si no es parte del plan.", "fila_oculta"))
+        for c in fill_down:
+            if clean(cells.get(c)) is None and c in last:
+                cells[c] = last[c]
+            elif clean(cells.get(c)) is not None:
+                last[c] = cells[c]
+        out.activities.append(RawActivity(r, cells, group, phase))
+    _relabel_footer(out)
+    return out
+
+
+def _relabel_footer(out: SheetRows) -> None:
+    """A lone text after the last activity titles nothing: it is a footer."""
+    last = out.activities[-1].row + 1 if out.activities else 0
+    for skipped in out.skipped:
+        if skipped.row > last and skipped.reason.startswith("Título de grupo"):
+            skipped.reason = "Pie de página (después de la última actividad): no es una actividad."
+
+
+def _row_cells(sheet, r: int, merged) -> dict[int, object]:
+    row = sheet.values[r]
+    cells = {c: v for c, v in enumerate(row) if clean(v) is not None}
+    # Vertically merged cells (a group or phase spanning several activities)
+    # repeat their value on every row they cover.
+    for (mr, mc), (r1, c1) in merged.items():
+        if mr == r and mc == c1 and r1 < r:
+            value = sheet.values[r1][c1] if c1 < len(sheet.values[r1]) else None
+            if clean(value) is not None:
+                cells[mc] = value
+    if cells and all(c not in dict(enumerate(row)) or clean(row[c]) is None for c in cells):
+        return {}  # only carried-down merged values: not a row of its own
+    return cells
+
+
+def _is_title_row(sheet, r, cells, name_col, merged) -> bool:
+    """A lone text spanning the table: the title of the group below it."""
+    distinct = {clean(v) for v in cells.values()}
+    if len(distinct) != 1:
+        return False
+    text = distinct.pop()
+    if phase_heading(text):
+        return True
+    spans = sum(1 for (mr, mc), (r1, c1) in merged.items() if r1 == r and mr == r)
+    return spans >= 2 and name_col in cells
+
+
+def _skip_row(out: SheetRows, table: Table, r: int, cells, group, phase):
+    sheet = table.sheet
+    texts = [clean(v) for _, v in sorted(cells.items())]
+    content = " | ".join(dict.fromkeys(t for t in texts if t))
+    folded = fold(content)
+    distinct = {t for t in texts if t}
+    if len(distinct) == 1 and len(content) <= 200 and not any(w in folded for w in _FOOTER_WORDS):
+        text = distinct.pop()
+        found = phase_heading(text)
+        reason = f"Título de grupo «{text}»: se aplicó como grupo de las actividades siguientes."
+        out.skipped.append(SkippedRow(sheet.name, r + 1, reason, content))
+        if found:
+            return text, text
+        return text, phase
+    if folded.split()[:1] and folded.split()[0] in _TOTAL_WORDS:
+        reason = "Fila de totales o promedios: no es una actividad."
+    elif any(w in folded for w in _FOOTER_WORDS):
+        reason = "Firmas o pie de página: no es una actividad."
+    else:
+        letter = column_letter(table.column("name").index)
+        reason = (f"La fila no tiene actividad (columna {letter} vacía): no se importó. "
+                  "Si es una actividad, escriba su nombre en esa columna.")
+    out.skipped.append(SkippedRow(sheet.name, r + 1, reason, content))
+    return group, phase
+
+
+def split_code(name: str) -> tuple[str | None, str]:
+    """"1.1 Ejercicios…" → ("1.1", "Ejercicios…")."""
+    match = _CODE_RE.match(name)
+    if not match:
+        return None, name
+    return re.sub(r"\s", "", match.group(1)).rstrip("."), name[match.end():].strip()
+
+
+def letter(column: col.Column) -> str:
+    return column_letter(column.index)
+
+
+def cell_issue(severity: str, table: Table, raw: RawActivity, column: col.Column,
+               value: object, message: str, code: str) -> Issue:
+    return Issue(severity, table.sheet.name, raw.row + 1, letter(column),
+                 None if value is None else str(value)[:500], message, code)
+
+
+def describe_extra(table: Table, raw: RawActivity) -> dict[str, str]:
+    """Every EXTRA column of the row, by header label, so nothing is lost."""
+    extra = {}
+    for column in table.columns:
+        if column.kind == col.EXTRA:
+            value = clean(raw.cells.get(column.index))
+            if value is not None:
+                extra[column.label] = value
+    return extra
+
+
+def new_activity(seq: int, table: Table, raw: RawActivity) -> Activity:
+    name = clean(raw.cells[table.column("name").index]) or ""
+    code_col = table.column("code")
+    code = clean(raw.cells.get(code_col.index)) if code_col else None
+    found, rest = split_code(name)
+    if found and rest:
+        code, name = code or found, rest
+    return Activity(seq=seq, name=name, sheet=table.sheet.name, row=raw.row + 1, code=code,
+                    extra=describe_extra(table, raw))
+

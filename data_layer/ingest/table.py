@@ -1,0 +1,132 @@
+"""Find the activity table of a sheet: its header rows and its columns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data_layer.ingest.columns import Column, assign_fields, classify, header_score, is_subheader_token
+from data_layer.ingest.workbook import Sheet
+from data_layer.normalise.text import clean
+
+HEADER_SEARCH_ROWS = 60  # title blocks are never longer than this
+MAX_HEADER_ROWS = 3
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    header_start: int  # 0-based row of the first header row
+    header_end: int  # 0-based row of the last header row
+    columns: list[Column]
+
+    @property
+    def header_rows(self) -> list[int]:
+        """1-based, as Excel shows them."""
+        return list(range(self.header_start + 1, self.header_end + 2))
+
+    def column(self, field_name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == field_name), None)
+
+
+def cell_text(sheet: Sheet, r: int, c: int) -> str | None:
+    row = sheet.values[r] if r < len(sheet.values) else []
+    return clean(row[c]) if c < len(row) else None
+
+
+def merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each covered cell of a merged area → its top-left cell."""
+    lookup = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 20_000:  # a whole-column merge: ignore
+            continue
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    lookup[(r, c)] = (r1, c1)
+    return lookup
+
+
+def find_table(sheet: Sheet) -> Table | None:
+    """The header rows and columns of the sheet's activity table, or None."""
+    start = _header_start(sheet)
+    if start is None:
+        return None
+    end = _header_end(sheet, start)
+    columns = _columns(sheet, start, end)
+    assign_fields(columns)
+    if not any(c.field == "name" for c in columns):
+        return None
+    return Table(sheet, start, end, columns)
+
+
+def _row_texts(sheet: Sheet, r: int) -> list[str]:
+    row = sheet.values[r] if r < len(sheet.values) else []
+    return [t for t in (clean(v) for v in row) if t]
+
+
+def _header_start(sheet: Sheet) -> int | None:
+    scores = []
+    for r in range(min(HEADER_SEARCH_ROWS, len(sheet.values))):
+        texts = _row_texts(sheet, r)
+        scores.append(header_score(texts) if len(set(texts)) >= 2 else 0)
+    if not scores or max(scores) < 2:
+        return None
+    threshold = max(2, int(0.6 * max(scores)))
+    return next(r for r, score in enumerate(scores) if score >= threshold)
+
+
+def _header_end(sheet: Sheet, start: int) -> int:
+    end = start
+    for r1, _, r2, _ in sheet.merged:
+        if r1 == start and r2 > end:
+            end = r2
+    end = min(end, start + MAX_HEADER_ROWS - 1)
+    while end - start < MAX_HEADER_ROWS - 1 and end + 1 < len(sheet.values):
+        texts = _row_texts(sheet, end + 1)
+        if not texts or not all(is_subheader_token(t) for t in texts):
+            break
+        end += 1
+    return end
+
+
+def _columns(sheet: Sheet, start: int, end: int) -> list[Column]:
+    merged = merged_lookup(sheet)
+    width = max((len(sheet.values[r]) for r in range(start, end + 1)), default=0)
+    width = max([width] + [c2 + 1 for r1, _, _, c2 in sheet.merged if start <= r1 <= end])
+    grid = []
+    for r in range(start, end + 1):
+        row = []
+        for c in range(width):
+            source = merged.get((r, c))
+            # A vertical merge inside the header is one header, not a parent
+            # and a child with the same text.
+            if source and source[1] == c:
+                row.append(None)
+            else:
+                row.append(cell_text(sheet, *(source or (r, c))))
+        grid.append(row)
+    _fill_unmerged_parents(grid)
+    columns = []
+    for c in range(width):
+        path: list[str] = []
+        for row in grid:
+            text = row[c]
+            if text and (not path or path[-1] != text):
+                path.append(text)
+        columns.append(classify(c, tuple(path)))
+    return columns
+
+
+def _fill_unmerged_parents(grid: list[list[str | None]]) -> None:
+    """Spread a parent header over its children when it was not merged.
+
+    CSV exports and some workbooks write "MES" once above the 12 month
+    columns; a blank parent cell whose column has a child header, next to a
+    parent that has children too, belongs to that parent.
+    """
+    for level in range(len(grid) - 1):
+        parent, below = grid[level], grid[level + 1:]
+        for c in range(1, len(parent)):
+            has_child = any(row[c] for row in below)
+            left_has_child = any(row[c - 1] for row in below)
+            if parent[c] is None and parent[c - 1] and has_child and left_has_child:
+                parent[c] = parent[c - 1]

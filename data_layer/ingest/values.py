@@ -1,0 +1,290 @@
+"""Interpret the cells of activity rows: phase, offices, dates, schedule, progress."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from data_layer.ingest import columns as col
+from data_layer.ingest.columns import phase_heading
+from data_layer.ingest.rows import RawActivity, SheetRows, cell_issue
+from data_layer.ingest.table import Table
+from data_layer.model import (AVANCE, AVISO, DECLARED, ERROR, ILEGIBLE, INFERRED, NO_PROGRAMADA,
+                              SIN_REPORTE, Activity, Issue, Office, Reading)
+from data_layer.normalise.dates import cuatrimestre_end, month_end, parse_date, quarter_end
+from data_layer.normalise.offices import canonical_office, normalise_offices
+from data_layer.normalise.phases import declared_phase, infer_phase
+from data_layer.normalise.progress import column_is_fraction, parse_progress
+from data_layer.normalise.text import clean, despace, fold
+
+TEXT_FIELDS = {  # canonical field → Activity attribute
+    "group": "group", "objective": "objective", "product": "product",
+    "indicator": "indicator", "participation_level": "participation_level",
+    "value_groups": "value_groups", "instance": "instance",
+    "evidence_means": "evidence_means",
+}
+PERIOD_NAMES = {
+    "trimestre": ("Trimestre", ["I", "II", "III", "IV"]),
+    "cuatrimestre": ("Corte", ["30 de abril", "31 de agosto", "31 de diciembre"]),
+    "semestre": ("Semestre", ["I", "II"]),
+    "mes": ("Mes", ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+                    "agosto", "septiembre", "octubre", "noviembre", "diciembre"]),
+}
+GENERIC_SHEET_NAMES = {"hoja1", "hoja 1", "sheet1", "sheet 1", "plan", "plan de accion",
+                       "datos", "hoja2", "hoja3", "estrategia", "cronograma"}
+
+
+def period_label(kind: str, index: int) -> str:
+    word, names = PERIOD_NAMES.get(kind, (kind.capitalize(), []))
+    name = names[index - 1] if 0 < index <= len(names) else str(index)
+    return f"{word} {name}"
+
+
+def period_cutoff(kind: str, index: int, year: int | None) -> date | None:
+    if year is None:
+        return None
+    if kind == "trimestre" and 1 <= index <= 4:
+        return quarter_end(year, index)
+    if kind == "cuatrimestre" and 1 <= index <= 3:
+        return cuatrimestre_end(year, index)
+    if kind == "semestre" and index in (1, 2):
+        return date(year, 6, 30) if index == 1 else date(year, 12, 31)
+    if kind == "mes" and 1 <= index <= 12:
+        return month_end(year, index)
+    return None
+
+
+# --------------------------------------------------------------- descriptive
+def fill_fields(act: Activity, table: Table, raw: RawActivity, issues: list[Issue], year: int | None) -> None:
+    for column in table.columns:
+        if column.kind != col.FIELD:
+            continue
+        value = raw.cells.get(column.index)
+        text = clean(value)
+        if column.field in TEXT_FIELDS and text:
+            if column.field == "group":  # vertical titles are often letter-spaced
+                text = clean(despace(str(value))) or text
+            setattr(act, TEXT_FIELDS[column.field], text)
+        elif column.field in ("start_date", "due_date") and text:
+            try:
+                setattr(act, column.field, parse_date(value, year=year))
+            except ValueError as exc:
+                issues.append(cell_issue(ERROR, table, raw, column, value, str(exc), "fecha_ilegible"))
+    if act.group is None and raw.context_group:
+        act.group = raw.context_group
+
+
+def fill_phase(act: Activity, table: Table, raw: RawActivity, issues: list[Issue]) -> None:
+    """Phase from the plan (column, X marks, group) or else inferred from the wording."""
+    phase_col = table.column("phase")
+    if phase_col and clean(raw.cells.get(phase_col.index)):
+        text = clean(raw.cells[phase_col.index])
+        found = declared_phase(text)
+        if found:
+            act.phase, act.phase_source, act.phase_raw = found, DECLARED, text
+            return
+        issues.append(cell_issue(AVISO, table, raw, phase_col, text,
+                                 f"La fase «{text}» no se reconoce; se dedujo de la redacción. Use "
+                                 "Diagnóstico, Formulación, Implementación, Seguimiento y evaluación o "
+                                 "Transversal, o agregue esta forma de escribirla a vocab/phases.csv.",
+                                 "fase_desconocida"))
+    marks = [c for c in table.columns if c.kind == col.PHASE_MARK and clean(raw.cells.get(c.index))]
+    if marks:
+        act.phase, act.phase_source, act.phase_raw = marks[0].phase, DECLARED, marks[0].path[-1]
+        if len({m.phase for m in marks}) > 1:
+            issues.append(cell_issue(AVISO, table, raw, marks[0], "X",
+                                     "La actividad tiene marcadas varias fases; se tomó la primera. "
+                                     "Deje una sola X por actividad.", "varias_fases"))
+        return
+    for text in (act.group, raw.context_phase):
+        found = phase_heading(text) if text else None
+        if found:
+            act.phase, act.phase_source, act.phase_raw = found, DECLARED, text
+            return
+    phase, keyword = infer_phase(act.name, act.objective, act.product)
+    act.phase, act.phase_source, act.phase_raw = phase, INFERRED, keyword
+
+
+def fill_offices(act: Activity, table: Table, raw: RawActivity, sheet_office: str | None) -> None:
+    office_col = table.column("office")
+    text = clean(raw.cells.get(office_col.index)) if office_col else None
+    if text:
+        act.offices = [Office(canonical, raw_name) for canonical, raw_name in normalise_offices(text)]
+    elif sheet_office:
+        act.offices = [Office(canonical_office(sheet_office), sheet_office)]
+
+
+def sheet_office(table: Table, activity_sheets: int) -> str | None:
+    """One sheet per office: the sheet's name is the office when there is no column."""
+    if table.column("office") or activity_sheets < 2:
+        return None
+    if fold(table.sheet.name) in GENERIC_SHEET_NAMES:
+        return None
+    return table.sheet.name
+
+
+# --------------------------------------------------------------- schedule
+def schedule_years(table: Table, year: int | None) -> dict[int, date]:
+    """Column index → first day of its month, years carried across a wrap.
+
+    A grid OCT NOV DIC ENE… without years written runs into the next year
+    where the month number goes down.
+    """
+    months: dict[int, date] = {}
+    current = None
+    previous_month = 0
+    for column in table.columns:
+        if column.kind != col.SCHEDULE:
+            continue
+        month = column.period[1]
+        if column.year:
+            current = column.year
+        elif current is None:
+            current = year
+        elif month < previous_month:
+            current += 1
+        previous_month = month
+        if current:
+            months[column.index] = date(current, month, 1)
+    return months
+
+
+def fill_schedule(act: Activity, table: Table, raw: RawActivity, months: dict[int, date],
+                  issues: list[Issue]) -> None:
+    for index, month in months.items():
+        value = raw.cells.get(index)
+        text = clean(value)
+        if text is None:
+            continue
+        planned = _amount(value)
+        if planned is None:
+            column = next(c for c in table.columns if c.index == index)
+            issues.append(cell_issue(AVISO, table, raw, column, value,
+                                     "En el cronograma se esperaba una X o un número; se tomó como una "
+                                     "actividad programada en el mes.", "cronograma_texto"))
+            planned = 1.0
+        if planned:
+            act.schedule.append((month, planned))
+
+
+def _amount(value: object) -> float | None:
+    """A planned/executed amount: a number, or an X mark (= 1)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = fold(value)
+    if text in ("x", "si", "s", "v", "ok") or str(value).strip() in ("✓", "✔", "•", "*"):
+        return 1.0
+    try:
+        return float(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        cleaned = str(value).strip().replace(",", ".")
+        try:
+            return float(cleaned)
+        except ValueError:
+            return None
+
+
+# --------------------------------------------------------------- progress
+def progress_readings(sheet_rows: SheetRows, acts: list[Activity], year: int | None) -> None:
+    """Readings of every activity of the sheet, from its follow-up columns."""
+    table = sheet_rows.table
+    sheet = table.sheet
+    issues = sheet_rows.issues
+    for column in [c for c in table.columns if c.kind == col.PROGRESS]:
+        cells = [(raw.cells.get(column.index), sheet.formats.get((raw.row, column.index)))
+                 for raw in sheet_rows.activities]
+        if not any(clean(v) is not None for v, _ in cells):
+            continue  # nobody reported this period yet: no readings
+        fraction = column_is_fraction(cells)
+        kind, index = column.period
+        for raw, act, (value, fmt) in zip(sheet_rows.activities, acts, cells):
+            reading = Reading(kind, index, period_label(kind, index), period_cutoff(kind, index, year),
+                              SIN_REPORTE, raw=clean(value))
+            parsed = parse_progress(value, fraction=fraction, number_format=fmt)
+            if parsed is not None:
+                reading.state, reading.value = parsed.state, parsed.value
+                if parsed.state == ILEGIBLE:
+                    issues.append(cell_issue(ERROR, table, raw, column, value, parsed.message or "",
+                                             "avance_ilegible"))
+                elif parsed.message:
+                    issues.append(cell_issue(AVISO, table, raw, column, value, parsed.message,
+                                             "avance_ajustado"))
+            act.readings.append(reading)
+    _planned_executed(sheet_rows, acts, year)
+    _attach_notes(sheet_rows, acts)
+
+
+def _planned_executed(sheet_rows: SheetRows, acts: list[Activity], year: int | None) -> None:
+    """Readings from planned/executed amounts: cumulative executed ÷ planned."""
+    table = sheet_rows.table
+    planned_cols = {c.period: c for c in table.columns if c.kind == col.PLANNED}
+    executed_cols = {c.period: c for c in table.columns if c.kind == col.EXECUTED}
+    if not executed_cols:
+        return
+    if not planned_cols:  # executed per month against the schedule grid
+        planned_cols = {c.period: c for c in table.columns if c.kind == col.SCHEDULE}
+    periods = sorted(executed_cols, key=lambda p: (p[0], p[1]))
+    used = [p for p in periods
+            if any(clean(raw.cells.get(executed_cols[p].index)) is not None for raw in sheet_rows.activities)]
+    for raw, act in zip(sheet_rows.activities, acts):
+        total_planned = total_done = 0.0
+        for period in periods:
+            p_col, e_col = planned_cols.get(period), executed_cols[period]
+            planned = _amount(raw.cells.get(p_col.index)) if p_col and clean(raw.cells.get(p_col.index)) else 0.0
+            done_raw = raw.cells.get(e_col.index)
+            done = _amount(done_raw) if clean(done_raw) is not None else None
+            if clean(done_raw) is not None and done is None:
+                sheet_rows.issues.append(cell_issue(ERROR, table, raw, e_col, done_raw,
+                                                    "Se esperaba una cantidad ejecutada (un número).",
+                                                    "ejecutado_ilegible"))
+            total_planned += planned or 0.0
+            total_done += done or 0.0
+            if period not in used:
+                continue
+            kind, index = period
+            reading = Reading(kind, index, period_label(kind, index), period_cutoff(kind, index, year),
+                              SIN_REPORTE, raw=clean(done_raw), planned=planned, executed=done)
+            if done is None and (planned or 0) > 0:
+                reading.state = SIN_REPORTE
+            elif total_planned <= 0:
+                reading.state = NO_PROGRAMADA if not total_done else AVANCE
+                reading.value = 100.0 if total_done else None
+            else:
+                reading.state, reading.value = AVANCE, min(100.0, round(100 * total_done / total_planned, 4))
+            act.readings.append(reading)
+
+
+def _attach_notes(sheet_rows: SheetRows, acts: list[Activity]) -> None:
+    """Observations and evidence: per period where the header says so,
+    otherwise on the activity's latest reading."""
+    table = sheet_rows.table
+    for raw, act in zip(sheet_rows.activities, acts):
+        for column in table.columns:
+            text = clean(raw.cells.get(column.index))
+            if text is None:
+                continue
+            if column.kind in (col.OBSERVATION, col.EVIDENCE):
+                target = next((r for r in act.readings if (r.period_kind, r.period_index) == column.period), None)
+            elif column.kind == col.FIELD and column.field == "observation":
+                target = _latest(act)
+            else:
+                continue
+            if target is None:
+                act.extra[column.label] = text
+            elif column.kind == col.EVIDENCE:
+                target.evidence = text
+            else:
+                target.observation = text
+
+
+def _latest(act: Activity) -> Reading | None:
+    reported = [r for r in act.readings if r.raw is not None] or act.readings
+    return max(reported, key=lambda r: (r.cutoff or date.min, r.period_index), default=None)
+
+
+def majority_year(dates: list[date]) -> int | None:
+    if not dates:
+        return None
+    return Counter(d.year for d in dates).most_common(1)[0][0]
+

@@ -1,0 +1,1 @@
+"""Normalisation of cell values: text folding, progress, dates, phases and offices."""

@@ -1,0 +1,145 @@
+"""Phases of the management cycle: read when declared, inferred when not.
+
+``declared_phase`` recognises how a plan *writes* a phase (a phase column,
+the header of an X-mark column, a group title) using ``vocab/phases.csv``.
+``infer_phase`` guesses the phase from the activity's wording using
+``vocab/phase_keywords.csv``; its result must be stored as inferred, never
+as declared (see ``data_layer.model.INFERRED``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from data_layer.model import PHASES
+from data_layer.normalise.text import find_phrase, fold, is_letter_spaced
+from data_layer.vocab import load_table
+
+UNCLASSIFIED = "sin_clasificar"
+# Phases a plan may declare or a keyword may point to ("sin_clasificar" is
+# what is left when nothing matches, not something to write in a table).
+_TABLE_PHASES = tuple(phase for phase in PHASES if phase != UNCLASSIFIED)
+# A letter-spaced title is only compared by prefix when the spelling is long
+# enough for a chance match to be impossible in practice.
+_MIN_SQUASHED_PREFIX = 8
+
+
+def _check_phase(phase: str, table: str, number: int, text: str) -> str:
+    if phase not in _TABLE_PHASES:
+        raise ValueError(
+            f"{table}, fila {number} («{text}»): la fase «{phase}» no existe; "
+            f"use una de {', '.join(_TABLE_PHASES)}."
+        )
+    return phase
+
+
+@lru_cache(maxsize=None)
+def _spellings() -> tuple[tuple[str, str], ...]:
+    """phases.csv as (folded spelling, phase), longest spelling first."""
+    spellings: dict[str, str] = {}
+    for number, row in enumerate(load_table("phases"), start=1):
+        spelling = fold(row.get("spelling"))
+        if spelling:
+            phase = _check_phase(row.get("phase", "").strip(), "phases.csv", number, spelling)
+            spellings[spelling] = phase
+    return tuple(sorted(spellings.items(), key=lambda item: -len(item[0])))
+
+
+def declared_phase(text: object) -> str | None:
+    """Canonical phase key for a phase as a plan writes it, or None.
+
+    Tried in order: the whole text is a spelling; the same with spaces removed
+    (letter-spaced vertical titles); the text begins with a spelling (the
+    longest wins: "Formulación/Planeación de políticas..." -> formulacion);
+    a spelling appears as whole words elsewhere in the text (longest, then
+    earliest); for letter-spaced text, a long spelling begins it.
+    """
+    folded = fold(text)
+    if not folded:
+        return None
+    spellings = _spellings()
+    for spelling, phase in spellings:
+        if spelling == folded:
+            return phase
+    squashed = folded.replace(" ", "")
+    for spelling, phase in spellings:
+        if spelling.replace(" ", "") == squashed:
+            return phase
+    for spelling, phase in spellings:  # longest first
+        if find_phrase(folded, spelling) == 0:
+            return phase
+    inside = [
+        (-len(spelling), position, phase)
+        for spelling, phase in spellings
+        if (position := find_phrase(folded, spelling)) > 0
+    ]
+    if inside:
+        return min(inside)[2]
+    if is_letter_spaced(str(text)):
+        for spelling, phase in spellings:
+            compact = spelling.replace(" ", "")
+            if len(compact) >= _MIN_SQUASHED_PREFIX and squashed.startswith(compact):
+                return phase
+    return None
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    keyword: str  # folded, as written in the table
+    phase: str
+    priority: float
+    pattern: re.Pattern[str]
+
+
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """Each word of the keyword must begin a word of the text, consecutively."""
+    words = [re.escape(word) + r"[a-z0-9%]*" for word in keyword.split()]
+    return re.compile(r"(?<![a-z0-9%])" + r" ".join(words))
+
+
+@lru_cache(maxsize=None)
+def _keywords() -> tuple[_Keyword, ...]:
+    keywords: list[_Keyword] = []
+    for number, row in enumerate(load_table("phase_keywords"), start=1):
+        keyword = fold(row.get("keyword"))
+        if not keyword:
+            continue
+        phase = _check_phase(row.get("phase", "").strip(), "phase_keywords.csv", number, keyword)
+        try:
+            priority = float(row.get("priority", "").replace(",", "."))
+        except ValueError:
+            raise ValueError(
+                f"phase_keywords.csv, fila {number} («{keyword}»): la columna "
+                "priority necesita un número (1 = débil, 4 = fuerte)."
+            ) from None
+        keywords.append(_Keyword(keyword, phase, priority, _keyword_pattern(keyword)))
+    return tuple(keywords)
+
+
+def _best_match(folded: str) -> _Keyword | None:
+    """Highest priority, then earliest position, then longest keyword, then table order."""
+    best: tuple[tuple[float, int, int, int], _Keyword] | None = None
+    for order, keyword in enumerate(_keywords()):
+        match = keyword.pattern.search(folded)
+        if match is None:
+            continue
+        rank = (-keyword.priority, match.start(), -len(keyword.keyword), order)
+        if best is None or rank < best[0]:
+            best = (rank, keyword)
+    return best[1] if best else None
+
+
+def infer_phase(*texts: object) -> tuple[str, str | None]:
+    """(phase key, deciding keyword) guessed from an activity's wording.
+
+    Texts are tried in the order given (say name, then product, then
+    objective); the first with any keyword decides. Within it the keyword
+    with the highest priority wins, then the one that appears first. With no
+    keyword at all the result is ("sin_clasificar", None).
+    """
+    for text in texts:
+        keyword = _best_match(fold(text))
+        if keyword is not None:
+            return keyword.phase, keyword.keyword
+    return UNCLASSIFIED, None

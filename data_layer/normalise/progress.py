@@ -1,0 +1,302 @@
+"""Reading one progress cell: a percentage, a fraction, a count or a word.
+
+Progress arrives as ``0%``, ``50 %``, ``0,5``, ``0.5``, ``50``, ``1/3``,
+``3 de 4`` or words ("No aplica", "Sin reporte", "Cumplida"). Words that mean
+"nothing was due" or "nobody reported" become *states*, never zeros, so they
+are not averaged as 0. The words live in ``vocab/progress_words.csv``.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Iterable
+
+from data_layer.model import AVANCE, ILEGIBLE, NO_PROGRAMADA, READING_STATES, SIN_REPORTE
+from data_layer.normalise.text import find_phrase, fold
+from data_layer.vocab import load_table
+
+ACCEPTED = (
+    "Escriba un porcentaje (50%), una fracción (0,5), "
+    "o 'No programada' / 'Sin reporte'."
+)
+
+_NUMBER = r"[+-]?\d+(?:[.,]\d+)?"
+_PERCENT_RE = re.compile(rf"^({_NUMBER})\s*%$")
+_PERCENT_INSIDE_RE = re.compile(rf"(?<![\d.,])({_NUMBER})\s*%")
+_FRACTION_RE = re.compile(rf"^({_NUMBER})\s*/\s*({_NUMBER})$")
+_OF_RE = re.compile(rf"^({_NUMBER})\s+de\s+({_NUMBER})$", re.IGNORECASE)
+_BARE_RE = re.compile(rf"^{_NUMBER}$")
+# Excel shows formula errors as "#DIV/0!", "#REF!", "#NAME?", "#N/A"; Spanish
+# Excel writes "#¡DIV/0!", "#¿NOMBRE?", "#N/D".
+_EXCEL_ERROR_RE = re.compile(r"^#.*[!?]$|^#N/[AD]$", re.IGNORECASE)
+_MAX_SHOWN = 60  # longest cell text quoted back in a message
+
+# Decimals kept: enough for any real plan, and it removes binary noise such as
+# 0.07 * 100 == 7.000000000000001.
+_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class ProgressValue:
+    """One progress reading: a state, its 0–100 value if any, and a note."""
+
+    state: str
+    value: float | None
+    message: str | None = None  # why it is ILEGIBLE, or a warning (clamped)
+
+
+@dataclass(frozen=True)
+class _Word:
+    phrase: str  # folded
+    state: str
+    value: float | None
+
+
+@lru_cache(maxsize=None)
+def _words() -> tuple[_Word, ...]:
+    """progress_words.csv, folded and checked, longest phrase first."""
+    words: list[_Word] = []
+    for number, row in enumerate(load_table("progress_words"), start=1):
+        phrase, state = fold(row.get("word")), row.get("state", "").strip()
+        if not phrase:
+            continue
+        if state not in READING_STATES:
+            raise ValueError(
+                f"progress_words.csv, fila {number} («{row.get('word')}»): el estado "
+                f"«{state}» no existe; use uno de {', '.join(READING_STATES)}."
+            )
+        value = _table_value(row, number) if state == AVANCE else None
+        words.append(_Word(phrase, state, value))
+    # Longest first so that "no realizada" is tried before "realizada".
+    words.sort(key=lambda word: -len(word.phrase))
+    return tuple(words)
+
+
+def _table_value(row: dict[str, str], number: int) -> float:
+    try:
+        value = float(row.get("value", "").replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100:
+        raise ValueError(
+            f"progress_words.csv, fila {number} («{row.get('word')}»): el estado "
+            "avance necesita en la columna value un número de 0 a 100."
+        )
+    return value
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def _fmt(value: float) -> str:
+    """A number as a Colombian reader writes it: 12,5 and 130 (no .0)."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _to_float(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _illegible(message: str) -> ProgressValue:
+    return ProgressValue(ILEGIBLE, None, message)
+
+
+def _percent(value: float) -> ProgressValue:
+    """A value already on the 0–100 scale, checked and clamped."""
+    if math.isnan(value) or math.isinf(value):
+        return _illegible(f"El avance no es un número válido. {ACCEPTED}")
+    if value < 0:
+        return _illegible(
+            f"El avance no puede ser negativo ({_fmt(value)}%): "
+            "escriba un valor entre 0% y 100%."
+        )
+    if value > 100:
+        return ProgressValue(
+            AVANCE,
+            100.0,
+            f"El avance {_fmt(value)}% supera 100%; se tomó como 100%: revise la celda.",
+        )
+    # "+ 0.0" turns -0.0 into 0.0, which would otherwise print as "-0".
+    return ProgressValue(AVANCE, round(float(value), _DECIMALS) + 0.0)
+
+
+def _scaled(number: float, *, fraction: bool | None, number_format: str | None) -> ProgressValue:
+    """A bare number on the scale the column uses (see ``parse_progress``)."""
+    if number < 0:
+        return _illegible(
+            f"El avance no puede ser negativo ({_fmt(number)}): "
+            "escriba un valor entre 0% y 100%."
+        )
+    if number_format and "%" in number_format:
+        is_fraction = True  # openpyxl gives 0.25 for a cell shown as 25%
+    elif fraction is not None:
+        is_fraction = fraction
+    else:
+        is_fraction = number <= 1
+    return _percent(number * 100 if is_fraction else number)
+
+
+def _ratio(done: float, total: float, raw: str) -> ProgressValue:
+    if total == 0:
+        return _illegible(
+            f"La fracción «{_shown(raw)}» tiene denominador cero: "
+            "escriba cuánto se hizo sobre cuánto se programó, por ejemplo 1/3."
+        )
+    if done < 0 or total < 0:
+        return _illegible(f"La fracción «{_shown(raw)}» tiene un número negativo. {ACCEPTED}")
+    return _percent(done / total * 100)
+
+
+def _phrase_in(folded: str) -> _Word | None:
+    """The longest vocabulary phrase inside the text as whole words."""
+    best: tuple[int, int, _Word] | None = None
+    for word in _words():
+        position = find_phrase(folded, word.phrase)
+        if position < 0:
+            continue
+        key = (-len(word.phrase), position)
+        if best is None or key < best[:2]:
+            best = (key[0], key[1], word)
+    return best[2] if best else None
+
+
+def _from_word(word: _Word, raw: str) -> ProgressValue:
+    if word.state == ILEGIBLE:
+        return _illegible(
+            f"«{_shown(raw)}» no dice cuánto se avanzó. {ACCEPTED}"
+        )
+    return ProgressValue(word.state, word.value)
+
+
+def _parse_text(raw: str, *, fraction: bool | None, number_format: str | None) -> ProgressValue:
+    text = " ".join(raw.split())
+    if _EXCEL_ERROR_RE.match(text):
+        return _illegible(
+            f"La celda tiene un error de fórmula ({text}): corrija la fórmula "
+            "o escriba el porcentaje de avance."
+        )
+    folded = fold(text)
+    # 1. The whole cell is a vocabulary phrase.
+    for word in _words():
+        if word.phrase == folded:
+            return _from_word(word, text)
+    # 2. The whole cell is a number, percentage or fraction.
+    if match := _PERCENT_RE.match(text):
+        return _percent(_to_float(match.group(1)))
+    if match := _FRACTION_RE.match(text) or _OF_RE.match(text):
+        return _ratio(_to_float(match.group(1)), _to_float(match.group(2)), text)
+    if _BARE_RE.match(text):
+        return _scaled(_to_float(text), fraction=fraction, number_format=number_format)
+    # 3. Words and numbers mixed ("No aplica 0%", "50% ejecutada").
+    word = _phrase_in(folded)
+    if word is not None and word.state in (NO_PROGRAMADA, SIN_REPORTE):
+        return _from_word(word, text)  # the state explains whatever number follows
+    percents = _PERCENT_INSIDE_RE.findall(text)
+    if len(percents) == 1:
+        return _percent(_to_float(percents[0]))  # more precise than "ejecutada"
+    if len(percents) > 1:
+        return _illegible(
+            f"La celda «{_shown(text)}» tiene varios porcentajes: "
+            "deje solo el avance del periodo."
+        )
+    if word is not None:
+        return _from_word(word, text)
+    return _illegible(f"No se entiende «{_shown(text)}» como avance. {ACCEPTED}")
+
+
+def parse_progress(
+    raw: object,
+    *,
+    fraction: bool | None = None,
+    number_format: str | None = None,
+) -> ProgressValue | None:
+    """Read one progress cell; None when the cell is empty.
+
+    An empty cell returns None: whether it means "sin reporte" depends on the
+    period, which the caller knows. Everything else returns a
+    ``ProgressValue``; nothing raises.
+
+    Scale of bare numbers (0.5, "50"): a number format with '%' means the cell
+    holds a fraction (Excel stores 25% as 0.25) and is multiplied by 100;
+    otherwise ``fraction=True``/``False`` says the column's scale (decide it
+    once per column with ``column_is_fraction``); with ``fraction=None`` a
+    value ≤ 1 is taken as a fraction and a larger one as already 0–100, so an
+    isolated "1" reads as 100%. Text with '%' ("50 %", "12,5%") is always
+    0–100. Values above 100 become 100 with a warning message; negative
+    values, booleans, dates and formula errors are ILEGIBLE.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return _illegible(
+            f"La celda tiene un valor VERDADERO/FALSO, no un avance. {ACCEPTED}"
+        )
+    if isinstance(raw, numbers.Real):
+        try:
+            number = float(raw)
+        except OverflowError:
+            number = math.inf  # an integer too large for a float
+        if math.isnan(number):
+            return None  # an empty cell read through pandas
+        if math.isinf(number):
+            return _illegible(f"El avance no es un número válido. {ACCEPTED}")
+        return _scaled(number, fraction=fraction, number_format=number_format)
+    if isinstance(raw, (date, datetime)):
+        return _illegible(
+            f"La celda tiene una fecha ({raw:%d/%m/%Y}), no un avance: si escribió "
+            "una fracción como 1/3, Excel pudo convertirla en fecha; escriba 33%."
+        )
+    text = str(raw)
+    if not text.strip():
+        return None
+    return _parse_text(text, fraction=fraction, number_format=number_format)
+
+
+def _numeric(value: object) -> float | None:
+    """The number in a cell for the scale decision; None for other cells."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Real):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return None if math.isnan(number) or math.isinf(number) else number
+    if isinstance(value, str) and _BARE_RE.match(value.strip()):
+        return _to_float(value.strip())  # CSV files bring every number as text
+    return None
+
+
+def column_is_fraction(cells: Iterable[tuple[object, str | None]]) -> bool:
+    """Whether the bare numbers of one progress column are fractions (0–1).
+
+    The scale is decided per column, not per cell (DOMAIN: "0–1 vs 0–100
+    decided per column using the number format"): in a 0–100 column a cell
+    with 1 means 1%, in a 0–1 column it means 100%, and only the rest of the
+    column tells which. Rules, in order: any numeric cell with a '%' number
+    format -> True (Excel stores 25% as 0.25); any number above 1 -> False;
+    at least one number and all within 0–1 -> True; no numbers -> False.
+    Numbers typed as text ("0,5", as CSV files bring them) count as numbers;
+    text with '%' is ignored because it carries its own 0–100 scale.
+    """
+    found = False
+    above_one = False
+    for value, number_format in cells:
+        number = _numeric(value)
+        if number is None:
+            continue
+        if number_format and "%" in number_format and not isinstance(value, str):
+            return True
+        if number < 0:
+            continue  # unreadable anyway; it should not decide the scale
+        found = True
+        above_one = above_one or number > 1
+    return found and not above_one

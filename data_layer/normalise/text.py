@@ -1,0 +1,106 @@
+"""Text helpers shared by every normaliser: folding, cleaning, letter spacing.
+
+``fold`` is the one comparison key of the whole data layer: vocabularies are
+folded when loaded and cell texts are folded before lookup, so accents, case
+and punctuation never decide a match.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+_SPACES_RE = re.compile(r"[^\S\n]+")  # runs of whitespace other than newlines
+_GAP_RE = re.compile(r"\s{2,}")
+
+# Share of single-letter tokens above which a text is taken as letter-spaced.
+_LETTER_SPACED_SHARE = 0.7
+
+
+def _fold_once(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = stripped.lower()
+    kept = "".join(c if c.isalnum() or c == "%" else " " for c in lowered)
+    return " ".join(kept.split())
+
+
+def fold(text: object) -> str:
+    """Comparison key: accents removed, lower case, punctuation as spaces.
+
+    Keeps letters, digits and '%'; every other character becomes a space and
+    runs of spaces collapse. ``None`` gives "". Idempotent.
+    """
+    if text is None:
+        return ""
+    result = _fold_once(str(text))
+    # A few characters only settle after a second pass (e.g. "ℌ" decomposes
+    # to "H", "İ" lowers to "i" plus a combining dot); loop to a fixed point
+    # so fold(fold(x)) == fold(x) always holds.
+    for _ in range(4):
+        again = _fold_once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+def squash(text: object) -> str:
+    """``fold`` with every space removed, to compare letter-spaced titles."""
+    return fold(text).replace(" ", "")
+
+
+def find_phrase(folded_text: str, folded_phrase: str) -> int:
+    """Position of a folded phrase inside a folded text as whole words, or -1."""
+    if not folded_phrase:
+        return -1
+    position = f" {folded_text} ".find(f" {folded_phrase} ")
+    return position  # the leading pad shifts positions by one, and -1 stays -1
+
+
+def is_letter_spaced(text: str) -> bool:
+    """True for titles written one letter at a time ("A c c i o n e s")."""
+    tokens = str(text).split()
+    if len(tokens) < 3:
+        return False
+    single = sum(1 for token in tokens if len(token) == 1)
+    return single / len(tokens) >= _LETTER_SPACED_SHARE
+
+
+def despace(text: str) -> str:
+    """Undo letter spacing: "A c c i o n e s   i n t e r n a s" -> "Acciones internas".
+
+    Runs of two or more spaces separate words and single spaces inside a word
+    are removed; letters keep their case as written. Without multi-space gaps
+    every letter is joined ("AccionesParticipativas"). Text that is not
+    letter-spaced is returned with its whitespace collapsed.
+    """
+    if text is None:
+        return ""
+    text = str(text)
+    if not is_letter_spaced(text):
+        return " ".join(text.split())
+    words = [word.replace(" ", "") for word in _GAP_RE.split(text.strip())]
+    words = ["".join(word.split()) for word in words]  # tabs, odd spaces
+    return " ".join(word for word in words if word)
+
+
+def clean(value: object) -> str | None:
+    """A cell value as tidy text, or None when the cell is empty.
+
+    Integral floats lose their ".0" (Excel stores 3 as 3.0); NaN (an empty
+    cell read through pandas) is empty. Runs of spaces and tabs collapse to
+    one space, each line is stripped, and blank lines are dropped so lines
+    are separated by a single "\\n".
+    """
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
+    result = "\n".join(line for line in lines if line)
+    return result or None
