@@ -117,10 +117,11 @@ def _title_block(table: Table) -> TitleBlock:
 
 
 def _plan_year(block: TitleBlock, sheet_rows: list[SheetRows]) -> int | None:
-    """Vigencia: written in the title block, or the year most due dates fall in,
-    or the year most scheduled months fall in, or a date in the title block."""
-    if block.vigencia:
-        return block.vigencia
+    """Vigencia: written in the title block ("Vigencia 2025", or a year in the
+    plan's title), or the year most due dates fall in, or the year most
+    scheduled months fall in, or the latest date in the title block."""
+    if block.vigencia or block.title_year:
+        return block.vigencia or block.title_year
     dates = []
     schedule_years = []
     for rows in sheet_rows:

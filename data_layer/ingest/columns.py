@@ -257,6 +257,20 @@ def _field_column(column: Column, leaf: str, whole: str) -> None:
         column.candidates = []  # type: ignore[attr-defined]
 
 
+def attach_period_notes(columns: list[Column]) -> None:
+    """"Observaciones" right after a period's column, under the same parent
+    header ("Corte 30 de abril" | "Observaciones"), is that period's note."""
+    for left, column in zip(columns, columns[1:]):
+        if column.kind not in (FIELD, EXTRA) or len(column.path) < 2 or left.path[:-1] != column.path[:-1]:
+            continue
+        leaf = fold(column.path[-1])
+        if left.kind in (PROGRESS, EXECUTED, OBSERVATION, EVIDENCE) and left.period and (
+                _role(leaf, "observation") or _role(leaf, "evidence")):
+            column.kind = OBSERVATION if _role(leaf, "observation") else EVIDENCE
+            column.period = left.period
+            column.candidates = []  # type: ignore[attr-defined]
+
+
 def assign_fields(columns: list[Column]) -> None:
     """Give each canonical field to at most one column, the best match.
 

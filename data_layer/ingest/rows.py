@@ -55,6 +55,10 @@ def split_rows(table: Table) -> SheetRows:
         if not cells:
             continue
         name = clean(cells.get(name_col))
+        if name is not None and _is_total(name):
+            out.skipped.append(SkippedRow(sheet.name, r + 1, "Fila de totales o promedios: no es una "
+                                          "actividad.", _content(cells)))
+            continue
         if name is None or _is_title_row(sheet, r, cells, name_col, merged):
             group, phase = _skip_row(out, table, r, cells, group, phase)
             continue
@@ -95,6 +99,16 @@ def _row_cells(sheet, r: int, merged) -> dict[int, object]:
     return cells
 
 
+def _is_total(name: str) -> bool:
+    words = fold(name).split()
+    return bool(words) and words[0] in _TOTAL_WORDS and len(words) <= 3
+
+
+def _content(cells: dict[int, object]) -> str:
+    texts = [clean(v) for _, v in sorted(cells.items())]
+    return " | ".join(dict.fromkeys(t for t in texts if t))
+
+
 def _is_title_row(sheet, r, cells, name_col, merged) -> bool:
     """A lone text spanning the table: the title of the group below it."""
     distinct = {clean(v) for v in cells.values()}
@@ -110,7 +124,7 @@ def _is_title_row(sheet, r, cells, name_col, merged) -> bool:
 def _skip_row(out: SheetRows, table: Table, r: int, cells, group, phase):
     sheet = table.sheet
     texts = [clean(v) for _, v in sorted(cells.items())]
-    content = " | ".join(dict.fromkeys(t for t in texts if t))
+    content = _content(cells)
     folded = fold(content)
     distinct = {t for t in texts if t}
     if len(distinct) == 1 and len(content) <= 200 and not any(w in folded for w in _FOOTER_WORDS):

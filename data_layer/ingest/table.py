@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data_layer.ingest.columns import Column, assign_fields, classify, header_score, is_subheader_token
+from data_layer.ingest.columns import (Column, assign_fields, attach_period_notes, classify, header_score,
+                                       is_subheader_token)
 from data_layer.ingest.workbook import Sheet
 from data_layer.normalise.text import clean
 
@@ -52,6 +53,7 @@ def find_table(sheet: Sheet) -> Table | None:
         return None
     end = _header_end(sheet, start)
     columns = _columns(sheet, start, end)
+    attach_period_notes(columns)
     assign_fields(columns)
     if not any(c.field == "name" for c in columns):
         return None

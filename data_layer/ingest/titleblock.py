@@ -19,6 +19,7 @@ class TitleBlock:
     entity: str | None = None
     title: str | None = None
     vigencia: int | None = None  # written as "vigencia 2025" / "año 2025"
+    title_year: int | None = None  # a year in the plan's title ("Plan … 2025")
     date_years: list[int] = field(default_factory=list)  # years of dates in the block
     metadata: dict[str, str] = field(default_factory=dict)
 
@@ -69,10 +70,21 @@ def _read_line(block: TitleBlock, line: str, order: int, candidates: list) -> No
         if folded.startswith(word + " "):
             candidates.append((rank, order, line))
             break
-    if block.title is None and any(w in folded.split() for w in ("plan", "estrategia", "cronograma", "formato")):
+    titled = any(w in folded.split() for w in ("plan", "estrategia", "cronograma", "formato"))
+    if block.title is None and titled:
         block.title = clean(line)
+    years = _YEAR_RE.findall(folded)
+    if titled and years and block.title_year is None and not _looks_like_date(line):
+        block.title_year = int(years[0])
     if not match:
         _date_years(block, line)
+
+
+def _looks_like_date(text: str) -> bool:
+    try:
+        return parse_date(text) is not None
+    except ValueError:
+        return False
 
 
 def _date_years(block: TitleBlock, text: str) -> None:
