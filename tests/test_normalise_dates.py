@@ -191,7 +191,7 @@ def test_spanish_long_dates_round_trip(day: date) -> None:
     assert parse_date(f"{day.day} de {names[day.month - 1]} de {day.year}") == day
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.one_of(
         st.text(),

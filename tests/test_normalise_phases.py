@@ -135,7 +135,7 @@ def test_inferred_keyword_is_in_the_table() -> None:
         assert infer_phase(text)[1] in keywords
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(), st.integers()), max_size=3))
 def test_infer_phase_always_answers(texts: list) -> None:
     phase, keyword = infer_phase(*texts)
@@ -143,7 +143,7 @@ def test_infer_phase_always_answers(texts: list) -> None:
     assert (keyword is None) == (phase == "sin_clasificar")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.one_of(st.none(), st.text(), st.sampled_from([r["spelling"] for r in load_table("phases")])))
 def test_declared_phase_is_a_phase_or_none(text: object) -> None:
     assert declared_phase(text) in (*PHASES, None)

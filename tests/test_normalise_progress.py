@@ -195,7 +195,7 @@ cell_values = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(cell_values, st.sampled_from([None, True, False]), st.sampled_from([None, "General", "0%", "0.00%"]))
 def test_parse_progress_never_raises_and_is_consistent(
     raw: object, fraction: bool | None, number_format: str | None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from data_layer.ingest import columns as col
 from data_layer.ingest.columns import phase_heading
-from data_layer.ingest.table import Table, merged_lookup
+from data_layer.ingest.table import Table
 from data_layer.ingest.workbook import column_letter
 from data_layer.model import AVISO, Activity, Issue, SkippedRow
 from data_layer.normalise.text import clean, fold
@@ -45,7 +45,7 @@ def split_rows(table: Table) -> SheetRows:
     """Sort the data rows into activity rows and skipped rows."""
     sheet = table.sheet
     out = SheetRows(table)
-    merged = merged_lookup(sheet)
+    merged = _merges_by_row(sheet)
     name_col = table.column("name").index
     fill_down = {c.index for c in table.columns if c.field in ("group", "phase")}
     last: dict[int, object] = {}
@@ -84,18 +84,34 @@ def _relabel_footer(out: SheetRows) -> None:
             skipped.reason = "Pie de página (después de la última actividad): no es una actividad."
 
 
-def _row_cells(sheet, r: int, merged) -> dict[int, object]:
+@dataclass
+class _RowMerges:
+    carried: list[tuple[int, int]] = field(default_factory=list)  # (column, source row) from above
+    spans: int = 0  # merged areas that start in this row and span columns
+
+
+def _merges_by_row(sheet) -> dict[int, _RowMerges]:
+    """For each row, the merged areas that touch it (computed once per sheet)."""
+    by_row: dict[int, _RowMerges] = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        if c2 > c1:
+            by_row.setdefault(r1, _RowMerges()).spans += 1
+        for r in range(r1 + 1, min(r2, r1 + 5000) + 1):
+            by_row.setdefault(r, _RowMerges()).carried.append((c1, r1))
+    return by_row
+
+
+def _row_cells(sheet, r: int, merged: dict[int, _RowMerges]) -> dict[int, object]:
     row = sheet.values[r]
     cells = {c: v for c, v in enumerate(row) if clean(v) is not None}
+    if not cells:
+        return {}  # only carried-down merged values: not a row of its own
     # Vertically merged cells (a group or phase spanning several activities)
     # repeat their value on every row they cover.
-    for (mr, mc), (r1, c1) in merged.items():
-        if mr == r and mc == c1 and r1 < r:
-            value = sheet.values[r1][c1] if c1 < len(sheet.values[r1]) else None
-            if clean(value) is not None:
-                cells[mc] = value
-    if cells and all(c not in dict(enumerate(row)) or clean(row[c]) is None for c in cells):
-        return {}  # only carried-down merged values: not a row of its own
+    for c1, r1 in merged.get(r, _RowMerges()).carried:
+        value = sheet.values[r1][c1] if c1 < len(sheet.values[r1]) else None
+        if clean(value) is not None:
+            cells[c1] = value
     return cells
 
 
@@ -117,8 +133,7 @@ def _is_title_row(sheet, r, cells, name_col, merged) -> bool:
     text = distinct.pop()
     if phase_heading(text):
         return True
-    spans = sum(1 for (mr, mc), (r1, c1) in merged.items() if r1 == r and mr == r)
-    return spans >= 2 and name_col in cells
+    return merged.get(r, _RowMerges()).spans >= 1 and name_col in cells
 
 
 def _skip_row(out: SheetRows, table: Table, r: int, cells, group, phase):

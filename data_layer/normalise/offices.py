@@ -35,6 +35,9 @@ _TOKEN_RE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([,.;:)])")
 _SPACE_AFTER_PAREN_RE = re.compile(r"\(\s+")
 _INNER_PUNCT_RE = re.compile(r"(\W+)")  # keeps the separators at odd indexes
+# Characters after a separator that are enough to see whether an office starts
+# there (the longest start is a few words); keeps long cells linear.
+_START_LOOKAHEAD = 80
 
 
 # ---------------------------------------------------------------- vocabularies
@@ -94,7 +97,7 @@ def _words() -> dict[str, str]:
 
 def _starts_office(text: str, *, after_y: bool) -> bool:
     """Whether ``text`` begins with an office start (for "y": one marked si)."""
-    words = fold(text).split()
+    words = fold(text[:_START_LOOKAHEAD]).split()
     for start, splits_after_y in _starts():
         if tuple(words[: len(start)]) == start and (splits_after_y or not after_y):
             return True
