@@ -247,6 +247,18 @@ def canonical_office(raw: str) -> str:
 
 def normalise_offices(text: object) -> list[tuple[str, str]]:
     """(canonical, raw) for each office in a responsables cell, once per canonical name."""
+    if isinstance(text, str) and len(text) <= 2000:
+        # A plan repeats the same responsables cell on many rows.
+        return list(_normalise_cached(text))
+    return list(_normalise(text))
+
+
+@lru_cache(maxsize=20_000)
+def _normalise_cached(text: str) -> tuple[tuple[str, str], ...]:
+    return _normalise(text)
+
+
+def _normalise(text: object) -> tuple[tuple[str, str], ...]:
     pairs: list[tuple[str, str]] = []
     seen: set[str] = set()
     for raw in split_offices(text):
@@ -254,4 +266,4 @@ def normalise_offices(text: object) -> list[tuple[str, str]]:
         if canonical and canonical not in seen:
             seen.add(canonical)
             pairs.append((canonical, raw))
-    return pairs
+    return tuple(pairs)

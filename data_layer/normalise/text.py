@@ -9,20 +9,25 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES_RE = re.compile(r"[^\S\n]+")  # runs of whitespace other than newlines
 _GAP_RE = re.compile(r"\s{2,}")
+# One line, no leading/trailing space, no runs of two spaces, no tabs.
+_TIDY_RE = re.compile(r"[^\s](?:[^\s]| (?! ))*(?<! )|[^\s]")
 
 # Share of single-letter tokens above which a text is taken as letter-spaced.
 _LETTER_SPACED_SHARE = 0.7
 
 
+_NOT_KEPT_RE = re.compile(r"[^\w%]|_")  # \w is Unicode letters and digits (and "_")
+
+
 def _fold_once(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    lowered = stripped.lower()
-    kept = "".join(c if c.isalnum() or c == "%" else " " for c in lowered)
-    return " ".join(kept.split())
+    if not decomposed.isascii():
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_KEPT_RE.sub(" ", decomposed.lower()).split())
 
 
 def fold(text: object) -> str:
@@ -33,7 +38,19 @@ def fold(text: object) -> str:
     """
     if text is None:
         return ""
-    result = _fold_once(str(text))
+    text = str(text)
+    # Plans repeat the same texts (offices, phases, headers) thousands of
+    # times: short ones are remembered.
+    return _fold_cached(text) if len(text) <= 300 else _fold_uncached(text)
+
+
+@lru_cache(maxsize=100_000)
+def _fold_cached(text: str) -> str:
+    return _fold_uncached(text)
+
+
+def _fold_uncached(text: str) -> str:
+    result = _fold_once(text)
     # A few characters only settle after a second pass (e.g. "ℌ" decomposes
     # to "H", "İ" lowers to "i" plus a combining dot); loop to a fixed point
     # so fold(fold(x)) == fold(x) always holds.
@@ -100,7 +117,10 @@ def clean(value: object) -> str | None:
             return None
         if value.is_integer():
             return str(int(value))
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value)
+    if _TIDY_RE.fullmatch(text):  # the common case: already tidy, one line
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
     result = "\n".join(line for line in lines if line)
     return result or None
