@@ -85,6 +85,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from data_layer import synth  # only benchmarks need it
+
+    if args.workbooks:
+        paths = synth.write_workbooks(args.workbooks, args.files, args.per_file, seed=args.seed)
+        print(f"{len(paths)} libros sintéticos en {args.workbooks}")
+    if args.db:
+        counts = synth.write_database(args.db, args.activities, seed=args.seed)
+        print("Base sintética " + args.db + ": " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data_layer",
                                      description="Planes de participación ciudadana: leer e importar.")
@@ -97,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", help=f"archivo DuckDB (por defecto {store.default_db_path()}; "
                                   "variable TABLERO_DB)")
     imp.add_argument("--usuario", help="quién importa (queda en el historial)")
+    syn = sub.add_parser("synth", help="generar planes sintéticos reproducibles (para mediciones)")
+    syn.add_argument("--activities", type=int, default=10_000, help="actividades en la base sintética")
+    syn.add_argument("--db", help="archivo DuckDB a crear (se reemplaza)")
+    syn.add_argument("--workbooks", help="carpeta donde escribir libros .xlsx sintéticos")
+    syn.add_argument("--files", type=int, default=10, help="cuántos libros")
+    syn.add_argument("--per-file", type=int, default=100, help="actividades por libro")
+    syn.add_argument("--seed", type=int, default=7)
     for command in (inspect, imp):
         command.add_argument("--entidad", help="nombre de la entidad, si el archivo no lo dice")
         command.add_argument("--vigencia", type=int, help="año del plan, si el archivo no lo dice")
@@ -105,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"inspect": cmd_inspect, "import": cmd_import}
+    handlers = {"inspect": cmd_inspect, "import": cmd_import, "synth": cmd_synth}
     try:
         return handlers[args.command](args)
     except PlanFileError as exc:

@@ -96,13 +96,18 @@ def _date_years(block: TitleBlock, text: str) -> None:
         block.date_years.append(parsed.year)
 
 
+def _capitalise(word: str) -> str:
+    """Upper-case the first letter, after any opening punctuation ("(san" → "(San")."""
+    return re.sub(r"^(\W*)(\w)", lambda m: m.group(1) + m.group(2).upper(), word)
+
+
 def entity_name(text: str) -> str:
     """"ALCALDÍA DE CARTAGO" → "Alcaldía de Cartago"; long forms shortened."""
     text = re.sub(r"\s+", " ", text).strip(" .-:")
     text = re.split(r"\s+(?:versi[oó]n|nit|c[oó]digo)\b", text, flags=re.I)[0]
     if text.isupper() or text.islower():
         words = text.lower().split(" ")
-        text = " ".join(w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:]
+        text = " ".join(w if (i and w in _SMALL_WORDS) else _capitalise(w)
                         for i, w in enumerate(words))
     for long, short in _entity_abbreviations():
         text = re.sub(rf"\b{re.escape(long)}\b", short, text, flags=re.I)
