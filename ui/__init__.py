@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: data access, sidebar, charts, tables."""

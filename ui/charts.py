@@ -1,0 +1,329 @@
+"""Plotly figures for the pages, built from the query DataFrames as they come.
+
+Conventions: es-CO separators ("1.234,5"), category axes for labels, counts
+written on the bars, colours from the Okabe-Ito palette with a second signal
+(shape in the label, pattern, or text). Each bar carries its ``_filtro`` in
+``customdata`` so a click can list the activities behind it.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data_layer import es_co, semaforo, status
+from data_layer.queries import AVANCE
+from data_layer.semaforo import Umbrales
+
+CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoom2d", "pan2d", "zoomIn2d",
+                               "zoomOut2d", "autoScale2d", "resetScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+ESTADO_COLORS = {
+    "cumplida": "#009E73",  # bluish green
+    "en_curso": "#56B4E9",  # sky blue
+    "vencida": "#D55E00",  # vermillion
+    "sin_reporte": "#E69F00",  # orange
+    "no_programada": "#999999",
+    "sin_seguimiento": "#DDDDDD",
+}
+ENTITY_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                 "#000000", "#F0E442")
+OUTLINE = {"color": "#333333", "width": 1}
+
+
+def _base(fig: go.Figure, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        separators=",.", height=height, template="plotly_white",
+        margin={"l": 8, "r": 8, "t": 36, "b": 8}, font={"size": 14},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        hoverlabel={"font_size": 14}, bargap=0.3,
+    )
+    return fig
+
+
+def _count_axis(fig: go.Figure, top: float, axis: str = "y") -> None:
+    """Whole numbers on an axis of counts (no "2,5 actividades")."""
+    step = 1 if top <= 10 else None
+    settings = {"title": "Actividades", "rangemode": "tozero", "tickformat": ",d",
+                "dtick": step, "range": [0, max(top, 1) * 1.15]}
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**settings)
+
+
+def _custom(df: pd.DataFrame, column: str = "_filtro") -> list[list[str]]:
+    return [[value] for value in df[column]]
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _many(df: pd.DataFrame) -> bool:
+    return df["Entidad"].nunique() > 1
+
+
+def _entity_color(entities: list[str]) -> dict[str, str]:
+    return {name: ENTITY_COLORS[i % len(ENTITY_COLORS)] for i, name in enumerate(entities)}
+
+
+# ------------------------------------------------------------ state counts
+
+
+def states(df: pd.DataFrame) -> go.Figure:
+    """Activities per state: bars, or one stacked bar per entity when comparing."""
+    if not _many(df):
+        fig = go.Figure(go.Bar(
+            x=df["Estado"], y=df["Actividades"], text=df["Actividades"], textposition="outside",
+            marker={"color": [ESTADO_COLORS[c] for c in df["_estado"]], "line": OUTLINE},
+            customdata=_custom(df), hovertemplate="%{x}: %{y} actividades<extra></extra>"))
+        fig.update_xaxes(type="category")
+        _count_axis(fig, df["Actividades"].max())
+        return _base(fig, 330)
+    return _stacked_by_entity(df, "_estado", status.ESTADOS, status.ESTADO_LABELS, ESTADO_COLORS)
+
+
+def semaforo_counts(df: pd.DataFrame) -> go.Figure:
+    """Activities per colour of the semáforo (the label carries the shape)."""
+    if not _many(df):
+        fig = go.Figure(go.Bar(
+            x=df["Semáforo"], y=df["Actividades"], text=df["Actividades"], textposition="outside",
+            marker={"color": [semaforo.PALETTE[c] for c in df["_semaforo"]], "line": OUTLINE},
+            customdata=_custom(df), hovertemplate="%{x}: %{y} actividades<extra></extra>"))
+        fig.update_xaxes(type="category")
+        _count_axis(fig, df["Actividades"].max())
+        return _base(fig, 330)
+    labels = {code: semaforo.label(code) for code in semaforo.COLORS}
+    return _stacked_by_entity(df, "_semaforo", semaforo.COLORS, labels, semaforo.PALETTE)
+
+
+def _stacked_by_entity(df, key, order, labels, colors) -> go.Figure:
+    fig = go.Figure()
+    for code in order:
+        part = df[(df[key] == code) & (df["Actividades"] > 0)]
+        if part.empty:
+            continue
+        fig.add_bar(
+            y=[_wrap(e, 28) for e in part["Entidad"]], x=part["Actividades"], orientation="h",
+            name=labels[code], text=part["Actividades"], textposition="inside",
+            marker={"color": colors[code], "line": OUTLINE}, customdata=_custom(part),
+            hovertemplate=f"{labels[code]}: %{{x}} actividades<extra>%{{y}}</extra>")
+    fig.update_layout(barmode="stack")
+    entities = sorted(df["Entidad"].unique())
+    fig.update_yaxes(type="category", categoryorder="array",
+                     categoryarray=[_wrap(e, 28) for e in entities], autorange="reversed")
+    totals = df.groupby("Entidad")["Actividades"].sum()
+    _count_axis(fig, totals.max(), axis="x")
+    return _base(fig, 120 + 60 * df["Entidad"].nunique())
+
+
+# ------------------------------------------------------- averages by group
+
+
+def followed_up(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows with at least one activity followed up, and how many were left out
+    (offices of plans without any cut-off yet only add empty bars)."""
+    keep = df["Sin seguimiento"] < df["Actividades"]
+    return df[keep], int((~keep).sum())
+
+
+def ranking(df: pd.DataFrame, label: str, umbrales: Umbrales, compact: bool = False
+            ) -> go.Figure:
+    """Average avance per row (office, entity…) coloured by its semáforo, with
+    the threshold lines; rows without any number show "sin avance numérico".
+    ``compact`` leaves the overdue counts out of the bar labels (narrow columns)."""
+    names = df[label].astype(str)
+    if label != "Entidad" and _many(df):
+        names = names + " · " + df["Entidad"].astype(str)
+    texts = []
+    for value, code, late in zip(df[AVANCE], df["_semaforo"], df["Vencidas"], strict=True):
+        text = (f"{semaforo.ICONS[code]} {es_co.percent(value)}" if not pd.isna(value)
+                else "○ sin avance numérico")
+        if late and not compact:
+            text += f" · {es_co.plural(late, 'vencida', 'vencidas')}"
+        texts.append(text)
+    fig = go.Figure(go.Bar(
+        y=[_wrap(n) for n in names], x=df[AVANCE].fillna(0), orientation="h", text=texts,
+        textposition="outside", cliponaxis=False,
+        marker={"color": [semaforo.PALETTE[c] for c in df["_semaforo"]], "line": OUTLINE},
+        customdata=_custom(df),
+        hovertemplate="%{y}<br>Avance promedio: %{x:.1f} %<extra></extra>"))
+    fig.update_yaxes(type="category", autorange="reversed")
+    ticks = [0, 20, 40, 60, 80, 100]
+    fig.update_xaxes(range=[0, 125 if compact else 150], title="Avance promedio (%)",
+                     tickvals=ticks, ticktext=[es_co.percent(t, 0) for t in ticks])
+    _threshold_lines(fig, umbrales, vertical=True)
+    lines = sum(max(1, len(textwrap.wrap(str(n), 34))) for n in names)
+    return _base(fig, 110 + 26 * lines + 14 * len(df))
+
+
+def _threshold_lines(fig: go.Figure, umbrales: Umbrales, vertical: bool) -> None:
+    for value, code, side in ((umbrales.rojo, "amarillo", "left"),
+                              (umbrales.verde, "verde", "right")):
+        if vertical:  # short labels: the two lines may be close together
+            fig.add_vline(x=value, line={"dash": "dot", "color": "#555", "width": 1},
+                          annotation_text=f"{semaforo.ICONS[code]} {es_co.percent(value, 0)}",
+                          annotation_position=f"top {side}", annotation_font_size=11)
+        else:
+            text = f"{semaforo.NAMES[code].lower()} desde {es_co.percent(value, 0)}"
+            fig.add_hline(y=value, line={"dash": "dot", "color": "#555", "width": 1},
+                          annotation_text=text, annotation_position="top left",
+                          annotation_font_size=11)
+
+
+def counts(df: pd.DataFrame, label: str) -> go.Figure:
+    """Activities per text category (nivel, grupo de valor), with their average."""
+    names = df[label].astype(str)
+    if _many(df):
+        names = names + " · " + df["Entidad"].astype(str)
+    texts = [
+        f"{es_co.plural(n, 'actividad', 'actividades')}"
+        + (f" · avance {semaforo.ICONS[c]} {es_co.percent(v)}" if not pd.isna(v) else "")
+        for n, v, c in zip(df["Actividades"], df[AVANCE], df["_semaforo"], strict=True)
+    ]
+    fig = go.Figure(go.Bar(
+        y=[_wrap(n, 40) for n in names], x=df["Actividades"], orientation="h", text=texts,
+        textposition="outside", cliponaxis=False, marker={"color": "#0072B2", "line": OUTLINE},
+        customdata=_custom(df), hovertemplate="%{y}: %{x} actividades<extra></extra>"))
+    fig.update_yaxes(type="category", autorange="reversed")
+    _count_axis(fig, df["Actividades"].max() * 1.4, axis="x")
+    lines = sum(max(1, len(textwrap.wrap(str(n), 40))) for n in names)
+    return _base(fig, 100 + 26 * lines + 14 * len(df))
+
+
+def phases(df: pd.DataFrame) -> go.Figure:
+    """Activities per phase; declared solid, inferred hatched (colour per
+    entity when comparing)."""
+    entities = list(dict.fromkeys(df["Entidad"]))
+    colors = _entity_color(entities) if len(entities) > 1 else {entities[0]: "#0072B2"}
+    order = list(dict.fromkeys(df["Fase"]))
+    declared = {(e, f): n for e, f, o, n in zip(df["Entidad"], df["Fase"], df["_fase_origen"],
+                                                df["Actividades"], strict=True)
+                if o == "declarada"}
+    fig = go.Figure()
+    for entity in entities:
+        for origin, pattern in (("declarada", ""), ("inferida", "/")):
+            part = df[(df["Entidad"] == entity) & (df["_fase_origen"] == origin)]
+            if part.empty:
+                continue
+            base = [declared.get((entity, f), 0) if origin == "inferida" else 0
+                    for f in part["Fase"]]
+            name = f"Fase {origin}" + (f" · {entity}" if len(entities) > 1 else "")
+            fig.add_bar(
+                x=part["Fase"], y=part["Actividades"], base=base, name=name,
+                offsetgroup=entity, text=part["Actividades"], textposition="inside",
+                marker={"color": colors[entity], "line": OUTLINE,
+                        "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.5}},
+                customdata=_custom(part),
+                hovertemplate=f"%{{x}} · fase {origin}: %{{y}} actividades<extra></extra>")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    totals = df.groupby(["Entidad", "Fase"])["Actividades"].sum()
+    _count_axis(fig, totals.max())
+    return _base(fig, 380)
+
+
+# --------------------------------------------------------------- by period
+
+
+def _period_x(df: pd.DataFrame) -> list[str]:
+    if _many(df):
+        return [f"{p}<br>{_wrap(e, 24)}" for p, e in zip(df["_periodo"], df["Entidad"],
+                                                          strict=True)]
+    return list(df["_periodo"])
+
+
+def _period_order(df: pd.DataFrame) -> list[str]:
+    ordered = df.assign(_x=_period_x(df)).sort_values(["_corte", "Entidad"])
+    return list(dict.fromkeys(ordered["_x"]))
+
+
+def planned_vs_done(df: pd.DataFrame) -> go.Figure:
+    """At each cut-off: activities due by then vs activities completed."""
+    x = _period_x(df)
+    fig = go.Figure()
+    fig.add_bar(x=x, y=df["Programadas hasta el corte"], name="Debían estar terminadas "
+                "(fecha límite hasta el corte)", text=df["Programadas hasta el corte"],
+                textposition="outside", customdata=_custom(df, "_filtro_programadas"),
+                marker={"color": "#BBBBBB", "line": OUTLINE,
+                        "pattern": {"shape": "/", "fgcolor": "#777"}},
+                hovertemplate="%{x}: %{y} debían estar terminadas<extra></extra>")
+    fig.add_bar(x=x, y=df["Cumplidas al corte"], name="Cumplidas (avance ≥ 100 %)",
+                text=df["Cumplidas al corte"], textposition="outside",
+                customdata=_custom(df, "_filtro_cumplidas"),
+                marker={"color": ESTADO_COLORS["cumplida"], "line": OUTLINE},
+                hovertemplate="%{x}: %{y} cumplidas<extra></extra>")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=_period_order(df))
+    _count_axis(fig, max(df["Programadas hasta el corte"].max(), df["Cumplidas al corte"].max()))
+    return _base(fig, 380)
+
+
+def average_by_period(df: pd.DataFrame, umbrales: Umbrales) -> go.Figure:
+    """The mean avance at each cut-off, one line per entity, threshold lines."""
+    entities = list(dict.fromkeys(df["Entidad"]))
+    colors = _entity_color(entities)
+    fig = go.Figure()
+    for entity in entities:
+        part = df[df["Entidad"] == entity].sort_values("_corte")
+        fig.add_scatter(
+            x=list(part["_periodo"]), y=part[AVANCE], mode="lines+markers+text", name=entity,
+            text=[es_co.percent(v) for v in part[AVANCE]], textposition="top center",
+            marker={"size": 11, "color": colors[entity], "line": OUTLINE},
+            line={"color": colors[entity], "width": 3}, customdata=_custom(part),
+            hovertemplate="%{x}: %{y:.1f} %<extra>" + entity + "</extra>")
+    order = list(dict.fromkeys(df.sort_values("_corte")["_periodo"]))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    fig.update_yaxes(range=[0, 110], title="Avance promedio (%)", ticksuffix=" %")
+    _threshold_lines(fig, umbrales, vertical=False)
+    fig.update_layout(showlegend=len(entities) > 1)
+    return _base(fig, 360)
+
+
+def states_by_period(df: pd.DataFrame) -> go.Figure:
+    """Activities per state at each cut-off, stacked."""
+    x = _period_x(df)
+    fig = go.Figure()
+    frame = df.assign(_x=x)
+    for code in status.ESTADOS:
+        part = frame[frame["_estado"] == code]
+        if part.empty:
+            continue
+        fig.add_bar(x=part["_x"], y=part["Actividades"], name=status.ESTADO_LABELS[code],
+                    text=part["Actividades"], textposition="inside",
+                    marker={"color": ESTADO_COLORS[code], "line": OUTLINE},
+                    customdata=_custom(part),
+                    hovertemplate=f"{status.ESTADO_LABELS[code]}: %{{y}}<extra>%{{x}}</extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=_period_order(df))
+    _count_axis(fig, frame.groupby("_x")["Actividades"].sum().max())
+    return _base(fig, 380)
+
+
+# ------------------------------------------------------------ one activity
+
+
+def activity_readings(history: pd.DataFrame) -> go.Figure:
+    """The current reading of each period of one activity: numbers as a line,
+    other states written at the bottom."""
+    current = history[history["_vigente"]]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=list(current["Periodo"]), y=current["Avance (%)"], mode="lines+markers+text",
+        text=[es_co.percent(v) if not pd.isna(v) else "" for v in current["Avance (%)"]],
+        textposition="top center", name="Avance", connectgaps=True,
+        marker={"size": 11, "color": "#0072B2"}, line={"width": 3, "color": "#0072B2"},
+        hovertemplate="%{x}: %{y:.1f} %<extra></extra>")
+    others = current[current["Avance (%)"].isna()]
+    if not others.empty:
+        fig.add_scatter(x=list(others["Periodo"]), y=[2] * len(others), mode="markers+text",
+                        text=list(others["Lectura"]), textposition="top center",
+                        marker={"symbol": "x", "size": 11, "color": "#999999"},
+                        name="Sin avance numérico", hoverinfo="skip")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[0, 110], title="Avance (%)", ticksuffix=" %")
+    fig.update_layout(showlegend=False)
+    return _base(fig, 300)

@@ -1,0 +1,71 @@
+"""Clickable charts: a click on a bar lists the activities behind it.
+
+The chart's key carries a generation number; "Volver" bumps it, which gives
+Streamlit a new, unselected chart (a Plotly selection cannot be cleared
+through ``st.session_state``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from data_layer import drill, queries
+from data_layer.filters import Filters
+from ui import charts, data, tables
+
+COLUMNS = ("Código", "Actividad", "Estado", "Avance (%)", "Semáforo", "Fecha límite",
+           "Dependencias", "Fase", "Observación", "Entidad")
+HINT = "Haga clic en una barra para ver las actividades que la forman."
+
+
+def selected_filter(points: Sequence[Mapping] | None) -> str | None:
+    """The ``_filtro`` JSON of the first clicked point (None when nothing is selected)."""
+    for point in points or []:
+        custom = point.get("customdata")
+        if isinstance(custom, (list, tuple)) and custom:
+            custom = custom[0]
+        if isinstance(custom, str) and custom.startswith("{"):
+            return custom
+    return None
+
+
+def activities_behind(filters: Filters, drill_json: str) -> tuple:
+    """The activities behind one bar, and the sentence that describes them."""
+    df = data.load(queries.activities_table, filters, drill_json)
+    what = drill.describe(drill.decode(drill_json))
+    return df, what
+
+
+def chart(fig: go.Figure, key: str, filters: Filters, hint: str = HINT) -> None:
+    """Draw ``fig``; when one of its bars is clicked, list the activities behind it."""
+    generation = st.session_state.get(f"_gen_{key}", 0)
+    event = st.plotly_chart(fig, key=f"{key}__{generation}", on_select="rerun",
+                            selection_mode="points", config=charts.CONFIG, width="stretch")
+    points = event.selection.points if event and event.selection else []
+    drill_json = selected_filter(points)
+    if drill_json is None:
+        st.caption(hint)
+        return
+    _activities_panel(key, filters, drill_json)
+
+
+def _clear(key: str) -> None:
+    st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1
+
+
+def _activities_panel(key: str, filters: Filters, drill_json: str) -> None:
+    df, what = activities_behind(filters, drill_json)
+    with st.container(border=True):
+        head, back = st.columns([4, 1], vertical_alignment="center")
+        head.markdown(f"**Actividades de la selección** ({len(df)}): {what}")
+        back.button("Volver", key=f"volver_{key}", on_click=_clear, args=(key,),
+                    icon=":material/arrow_back:", type="primary", width="stretch",
+                    help="Quita la selección y vuelve a la gráfica completa.")
+        if df.empty:
+            st.info("No hay actividades detrás de esta barra con los filtros actuales.")
+            return
+        description = f"{filters.describe(len(df))} Selección: {what}."
+        tables.show(df, key=f"drill_{key}", description=description,
+                    file_name=f"actividades_{key}", columns=COLUMNS)
