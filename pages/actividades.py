@@ -2,7 +2,7 @@
 import streamlit as st
 
 from data_layer import es_co, queries, semaforo, status
-from ui import charts, data, layout, tables
+from ui import charts, data, layout, safe, tables
 
 DETAIL_KEY = "detalle_actividad"
 
@@ -14,22 +14,21 @@ def _option_label(row) -> str:
 
 
 def _links(text: str) -> str:
-    words = [f"[{w}]({w})" if w.startswith(("http://", "https://")) else w
-             for w in str(text).split()]
-    return " ".join(words)
+    """Evidence text with its web addresses as links; everything else literal."""
+    return " ".join(safe.link(word) for word in str(text).split())
 
 
 def _detail(filters, activity_id: int) -> None:
     fields = data.load(queries.activity_detail, filters, activity_id)
     value = dict(zip(fields["Campo"], fields["Valor"], strict=True))
-    st.markdown(f"#### {value['Actividad']}")
+    st.markdown(f"#### {safe.md(value['Actividad'])}")
     facts = st.columns(4)
     facts[0].metric("Estado al corte", value["Estado"], border=True)
     facts[1].metric("Avance", f"{value['Avance (%)']} %" if value["Avance (%)"] else "Sin dato",
                     border=True)
     facts[2].metric("Fecha límite", value["Fecha límite"] or "Sin fecha", border=True)
     facts[3].metric("Semáforo", value["Semáforo"], border=True)
-    st.markdown(f"**Dependencias:** {value['Dependencias']}  \n"
+    st.markdown(f"**Dependencias:** {safe.md(value['Dependencias'])}  \n"
                 f"**Fase:** {value['Fase']} ({value['Origen de la fase'].lower()})")
 
     history = data.load(queries.activity_history, activity_id)
@@ -47,14 +46,14 @@ def _detail(filters, activity_id: int) -> None:
         if notes.empty:
             st.caption("Ningún reporte trae observaciones ni evidencias.")
         for _, note in notes.iterrows():
-            text = f"*{note['Periodo']}* ({note['Archivo']})"
+            text = f"*{safe.md(note['Periodo'])}* ({safe.md(note['Archivo'])})"
             if not es_co.is_missing(note["Observación"]):
-                text += f": {note['Observación']}"
+                text += f": {safe.md(note['Observación'])}"
             if not es_co.is_missing(note["Evidencia"]):
                 text += f"  \nEvidencia: {_links(note['Evidencia'])}"
             st.markdown(text)
         if value.get("Medio de verificación"):
-            st.markdown(f"**Medio de verificación previsto:** {value['Medio de verificación']}")
+            st.markdown(f"**Medio de verificación previsto:** {safe.md(value['Medio de verificación'])}")
 
     if not history.empty:
         st.markdown("**Historial de reportes** (cada archivo de seguimiento que lo cambió)")

@@ -7,6 +7,7 @@ written on the bars, colours from the Okabe-Ito palette with a second signal
 """
 from __future__ import annotations
 
+import html
 import textwrap
 
 import pandas as pd
@@ -58,8 +59,15 @@ def _custom(df: pd.DataFrame, column: str = "_filtro") -> list[list[str]]:
     return [[value] for value in df[column]]
 
 
+def _esc(text: object) -> str:
+    """Text from a spreadsheet, safe inside Plotly labels (which read <b>, <a
+    href> and other tags): shown as written, never as markup."""
+    return html.escape(str(text), quote=False)
+
+
 def _wrap(text: str, width: int = 34) -> str:
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+    lines = textwrap.wrap(str(text), width) or [str(text)]
+    return "<br>".join(_esc(line) for line in lines)
 
 
 def _many(df: pd.DataFrame) -> bool:
@@ -211,7 +219,7 @@ def phases(df: pd.DataFrame) -> go.Figure:
                 continue
             base = [declared.get((entity, f), 0) if origin == "inferida" else 0
                     for f in part["Fase"]]
-            name = f"Fase {origin}" + (f" · {entity}" if len(entities) > 1 else "")
+            name = f"Fase {origin}" + (f" · {_esc(entity)}" if len(entities) > 1 else "")
             fig.add_bar(
                 x=part["Fase"], y=part["Actividades"], base=base, name=name,
                 offsetgroup=entity, text=part["Actividades"], textposition="inside",
@@ -270,11 +278,11 @@ def average_by_period(df: pd.DataFrame, umbrales: Umbrales) -> go.Figure:
     for entity in entities:
         part = df[df["Entidad"] == entity].sort_values("_corte")
         fig.add_scatter(
-            x=list(part["_periodo"]), y=part[AVANCE], mode="lines+markers+text", name=entity,
+            x=list(part["_periodo"]), y=part[AVANCE], mode="lines+markers+text", name=_esc(entity),
             text=[es_co.percent(v) for v in part[AVANCE]], textposition="top center",
             marker={"size": 11, "color": colors[entity], "line": OUTLINE},
             line={"color": colors[entity], "width": 3}, customdata=_custom(part),
-            hovertemplate="%{x}: %{y:.1f} %<extra>" + entity + "</extra>")
+            hovertemplate="%{x}: %{y:.1f} %<extra>" + _esc(entity) + "</extra>")
     order = list(dict.fromkeys(df.sort_values("_corte")["_periodo"]))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
     fig.update_yaxes(range=[0, 110], title="Avance promedio (%)", ticksuffix=" %")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from data_layer import drill, queries
 from data_layer.filters import Filters
-from ui import charts, data, tables
+from ui import charts, data, safe, tables
 
 COLUMNS = ("Código", "Actividad", "Estado", "Avance (%)", "Semáforo", "Fecha límite",
            "Dependencias", "Fase", "Observación", "Entidad")
@@ -59,7 +59,7 @@ def _activities_panel(key: str, filters: Filters, drill_json: str) -> None:
     df, what = activities_behind(filters, drill_json)
     with st.container(border=True):
         head, back = st.columns([4, 1], vertical_alignment="center")
-        head.markdown(f"**Actividades de la selección** ({len(df)}): {what}")
+        head.markdown(f"**Actividades de la selección** ({len(df)}): {safe.md(what)}")
         back.button("Volver", key=f"volver_{key}", on_click=_clear, args=(key,),
                     icon=":material/arrow_back:", type="primary", width="stretch",
                     help="Quita la selección y vuelve a la gráfica completa.")

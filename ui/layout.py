@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_layer import queries
 from data_layer.filters import Filters
-from ui import data, sidebar
+from ui import data, safe, sidebar
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def header(title: str, intro: str | None = None, need_activities: bool = True) -
     filters = sidebar.current()
     kpis = data.load(queries.kpis, filters).iloc[0]
     view = View(filters=filters, kpis=kpis)
-    st.info(filters.describe(view.count), icon=":material/filter_alt:")
+    st.info(safe.md(filters.describe(view.count)), icon=":material/filter_alt:")
     if need_activities and view.count == 0:
         empty("Ninguna actividad cumple estos filtros. Quite alguno en la barra lateral "
               "o use «Limpiar filtros».")
