@@ -8,7 +8,7 @@ import streamlit as st
 
 from data_layer import queries
 from data_layer.filters import Filters
-from ui import data, layout, sidebar
+from ui import admin, data, layout, sidebar
 
 st.set_page_config(
     page_title="Tablero de Participación Ciudadana",
@@ -34,11 +34,18 @@ st.html("""<style>
                                  text-overflow: clip !important}
 </style>""")
 
-navigation = st.navigation(PAGES)
+# Administrative pages exist in the navigation only for a logged-in session
+# (and each one checks again: see ui/admin.py).
+ADMIN_PAGES = [
+    st.Page("pages/cargar.py", title="Cargar planes", icon=":material/upload_file:"),
+]
+navigation = st.navigation({"Tablero": PAGES, "Administración": ADMIN_PAGES} if admin.is_admin()
+                           else PAGES)
 with layout.guard("la barra de filtros"):
     data.database()
     if not data.load(queries.options, Filters(), "entidad"):
         layout.empty("Aún no hay planes cargados. Importe uno con "
                      "«python -m data_layer import ruta/del/plan.xlsx» y recargue la página.")
     sidebar.build()
+admin.login_form()
 navigation.run()

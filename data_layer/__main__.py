@@ -8,42 +8,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
-from data_layer import loader, store
+from data_layer import loader, preview, store
 from data_layer.errors import PlanFileError
 from data_layer.ingest import read_plan
-from data_layer.model import AVANCE, DECLARED, PHASES, ParsedPlan
-
-PHASE_SOURCE_KEYS = {DECLARED: "declared", "inferida": "inferred"}
-
+from data_layer.model import ParsedPlan
 
 def inspect_summary(plan: ParsedPlan) -> dict:
-    """The figures ``inspect --json`` prints (a stable, documented shape)."""
-    values = [r.value for a in plan.activities for r in a.readings if r.state == AVANCE and r.value is not None]
-    phases = Counter(a.phase for a in plan.activities)
-    sources = Counter(PHASE_SOURCE_KEYS.get(a.phase_source, "inferred") for a in plan.activities)
-    offices = list(dict.fromkeys(o.canonical for a in plan.activities for o in a.offices))
-    return {
-        "file": plan.source_file,
-        "format": plan.file_format,
-        "layout": plan.layout,
-        "entity": plan.entity,
-        "year": plan.year,
-        "title": plan.title,
-        "sheets": plan.sheets,
-        "header_rows": plan.header_rows,
-        "activities": len(plan.activities),
-        "dependencies": offices,
-        "phases": {key: phases.get(key, 0) for key in PHASES},
-        "phase_source": {"declared": sources.get("declared", 0), "inferred": sources.get("inferred", 0)},
-        "progress_values": len(values),
-        "progress_mean": round(sum(values) / len(values), 4) if values else None,
-        "readings": sum(len(a.readings) for a in plan.activities),
-        "rows_skipped": [s.as_dict() for s in plan.skipped_rows],
-        "issues": [i.as_dict() for i in plan.issues],
-    }
+    """The figures ``inspect --json`` prints (see data_layer.preview.summary)."""
+    return preview.summary(plan)
 
 
 def _print_text(summary: dict) -> None:

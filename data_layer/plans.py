@@ -58,6 +58,11 @@ def import_history(con: duckdb.DuckDBPyConnection, plan_id: int | None = None) -
         ORDER BY i.imported_at DESC, i.import_id DESC""", {"plan": plan_id}).df()
 
 
+def imported_checksums(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Checksums of every file already imported (the same bytes change nothing)."""
+    return frozenset(row[0] for row in con.execute("SELECT checksum FROM import_file").fetchall())
+
+
 def _delete(con: duckdb.DuckDBPyConnection, plan_id: int) -> None:
     found = con.execute("SELECT count(*) FROM plan WHERE plan_id = $plan", {"plan": plan_id}).fetchall()
     if found[0][0] == 0:

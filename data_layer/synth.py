@@ -114,9 +114,9 @@ def _database_sql(activities: int, plans: int, seed: int) -> list[str]:
                   lower(e.name) || '|' || v.vigencia, 'Plan de participación ciudadana ' || v.vigencia,
                   'sintético', make_date(v.vigencia, 1, 1), make_date(v.vigencia, 12, 31), $now, $now
            FROM entity e CROSS JOIN vigencias v""",
-        f"""INSERT INTO import_file
+        """INSERT INTO import_file
            SELECT plan_id, plan_id, 'sintetico_' || plan_id || '.xlsx', 'synth-' || plan_id, 'xlsx', 'sintético',
-                  $now, 'bench', 0, 0, 0, 0, ['Plan'], '{{}}', '{{}}', '{{}}' FROM plan""",
+                  $now, 'bench', 0, 0, 0, 0, ['Plan'], '{}', '{}', '{}' FROM plan""",
         f"""CREATE TEMP TABLE gen AS
            SELECT i AS activity_id, 1 + (i % {plans}) AS plan_id,
                   {u.format('i')} AS r1, {u.format('i * 3 + 1')} AS r2, {u.format('i * 5 + 2')} AS r3
@@ -132,7 +132,7 @@ def _database_sql(activities: int, plans: int, seed: int) -> list[str]:
            JOIN (SELECT *, row_number() OVER () - 1 AS k FROM verbs) v ON v.k = CAST(g.r1 * 9 AS INT) % 9
            JOIN (SELECT *, row_number() OVER () - 1 AS k FROM objects) o ON o.k = CAST(g.r2 * 9 AS INT) % 9
            JOIN (SELECT *, row_number() OVER () - 1 AS k FROM groups) gr ON gr.k = CAST(g.r3 * 8 AS INT) % 8""",
-        f"""INSERT INTO activity_office
+        """INSERT INTO activity_office
            SELECT DISTINCT g.activity_id, f.office, f.office
            FROM gen g, range(0, 1 + CAST(g.r3 * 2.4 AS INT)) k(j)
            JOIN (SELECT *, row_number() OVER () - 1 AS n FROM offices) f

@@ -7,27 +7,19 @@ compares a downloaded CSV with ``data_layer.export`` of the same filters.
 """
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from data_layer import export, queries, store
 from data_layer.filters import Filters
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import CARTAGO, ROOT
 from ui import tables
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "screenshots"
 PAGES = [  # url path, title
     ("", "Resumen"),
@@ -37,29 +29,6 @@ PAGES = [  # url path, title
     ("actividades", "Actividades"),
     ("calidad", "Calidad de los datos"),
 ]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit terminó con código {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} no respondió en {timeout} s")
 
 
 @pytest.fixture(scope="module")
@@ -67,28 +36,8 @@ def server(db_path, tmp_path_factory):
     """``streamlit run dashboard.py`` on a free port, stopped by its process group."""
     if not CHROMIUM.exists():
         pytest.skip("no está /usr/bin/chromium (apt-get install chromium)")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "TABLERO_DB": str(db_path)}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with serve(db_path, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        assert "Traceback" not in log.read_text(errors="replace"), log.read_text()
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Tests for data_layer.normalise.dates."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings

@@ -1,0 +1,118 @@
+"""What the importer understood of a file, before anything is written.
+
+Shared by ``python -m data_layer inspect`` and the dashboard's «Cargar
+planes» page, so both show the same figures.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from data_layer import es_co
+from data_layer.model import AVANCE, DECLARED, PHASE_LABELS, PHASES, ParsedPlan
+
+PHASE_SOURCE_KEYS = {DECLARED: "declared", "inferida": "inferred"}
+SEVERITY_LABELS = {"error": "Error", "aviso": "Aviso", "info": "Información"}
+
+
+def summary(plan: ParsedPlan) -> dict:
+    """The figures ``inspect --json`` prints (a stable, documented shape)."""
+    values = [r.value for a in plan.activities for r in a.readings if r.state == AVANCE and r.value is not None]
+    phases = Counter(a.phase for a in plan.activities)
+    sources = Counter(PHASE_SOURCE_KEYS.get(a.phase_source, "inferred") for a in plan.activities)
+    offices = list(dict.fromkeys(o.canonical for a in plan.activities for o in a.offices))
+    return {
+        "file": plan.source_file,
+        "format": plan.file_format,
+        "layout": plan.layout,
+        "entity": plan.entity,
+        "year": plan.year,
+        "title": plan.title,
+        "sheets": plan.sheets,
+        "header_rows": plan.header_rows,
+        "activities": len(plan.activities),
+        "dependencies": offices,
+        "phases": {key: phases.get(key, 0) for key in PHASES},
+        "phase_source": {"declared": sources.get("declared", 0), "inferred": sources.get("inferred", 0)},
+        "progress_values": len(values),
+        "progress_mean": round(sum(values) / len(values), 4) if values else None,
+        "readings": sum(len(a.readings) for a in plan.activities),
+        "rows_skipped": [s.as_dict() for s in plan.skipped_rows],
+        "issues": [i.as_dict() for i in plan.issues],
+    }
+
+
+FIELD_LABELS = {
+    "code": "Código / número", "group": "Grupo o línea de acción", "name": "Actividad",
+    "objective": "Objetivo", "product": "Producto / meta", "indicator": "Indicador",
+    "phase": "Fase del ciclo", "participation_level": "Nivel de participación",
+    "value_groups": "Grupos de valor", "instance": "Instancia de participación",
+    "start_date": "Fecha de inicio", "due_date": "Fecha límite",
+    "evidence_means": "Medio de verificación", "office": "Dependencia responsable",
+    "observation": "Observaciones (del último corte)",
+    "extra": "Otra columna (se guarda tal cual)",
+}
+ROLE_LABELS = {
+    "progress": "Avance", "planned": "Programado", "executed": "Ejecutado",
+    "observation": "Observación", "evidence": "Evidencia",
+}
+
+
+def role_label(role: str) -> str:
+    """The Spanish reading of a column role ("progress:trimestre:2" → "Avance — Trimestre II")."""
+    from data_layer.ingest.values import period_label  # the same labels as the readings
+
+    kind, _, rest = role.partition(":")
+    if kind in ROLE_LABELS and rest.count(":") == 1:
+        period, index = rest.split(":")
+        return f"{ROLE_LABELS[kind]} — {period_label(period, int(index))}"
+    if kind == "schedule":
+        year, _, month = rest.partition("-")
+        label = period_label("mes", int(month)).replace("Mes ", "")
+        return f"Cronograma — {label} {year}".strip()
+    if kind == "phase_mark":
+        return f"Marca de fase (X) — {PHASE_LABELS.get(rest, rest)}"
+    return FIELD_LABELS.get(role, role)
+
+
+def columns_frame(plan: ParsedPlan) -> pd.DataFrame:
+    """One row per column of each activity table: its header and how it was read."""
+    rows = []
+    for sheet, mapping in plan.column_map.items():
+        for letter, role in mapping.items():
+            meaning, _, header = role.partition(" ← ")
+            rows.append({"Hoja": sheet, "Columna": letter, "Encabezado": header,
+                         "Se leyó como": role_label(meaning)})
+    return pd.DataFrame(rows, columns=["Hoja", "Columna", "Encabezado", "Se leyó como"])
+
+
+def activities_frame(plan: ParsedPlan) -> pd.DataFrame:
+    rows = [{
+        "Hoja": a.sheet, "Fila": a.row, "Código": a.code or "", "Actividad": a.name,
+        "Fase": PHASE_LABELS.get(a.phase, a.phase), "Origen de la fase": a.phase_source,
+        "Dependencias": "; ".join(o.canonical for o in a.offices),
+        "Fecha límite": es_co.date_text(a.due_date) if a.due_date else "",
+        "Lecturas de avance": "; ".join(
+            f"{r.period_label}: {es_co.percent(r.value) if r.value is not None else r.state.replace('_', ' ')}"
+            for r in a.readings),
+    } for a in plan.activities]
+    return pd.DataFrame(rows)
+
+
+def offices_frame(plan: ParsedPlan) -> pd.DataFrame:
+    """How each office was written and the name it was merged into."""
+    counts = Counter((o.raw, o.canonical) for a in plan.activities for o in a.offices)
+    rows = [{"Como está escrita": raw, "Dependencia": canonical, "Actividades": n}
+            for (raw, canonical), n in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]))]
+    return pd.DataFrame(rows, columns=["Como está escrita", "Dependencia", "Actividades"])
+
+
+def report_frame(plan: ParsedPlan) -> pd.DataFrame:
+    """The import report: cells not understood and rows not imported."""
+    rows = [{"Tipo": SEVERITY_LABELS.get(i.severity, i.severity), "Hoja": i.sheet, "Fila": i.row,
+             "Columna": i.column or "", "Valor": i.value or "", "Mensaje": i.message}
+            for i in plan.issues]
+    rows += [{"Tipo": "Fila omitida", "Hoja": s.sheet, "Fila": s.row, "Columna": "",
+              "Valor": s.content, "Mensaje": s.reason} for s in plan.skipped_rows]
+    return pd.DataFrame(rows, columns=["Tipo", "Hoja", "Fila", "Columna", "Valor", "Mensaje"])
