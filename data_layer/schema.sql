@@ -144,3 +144,38 @@ SELECT * EXCLUDE (rn) FROM (
         ORDER BY r.import_id DESC) AS rn
     FROM reading r
 ) WHERE rn = 1;
+
+-- Corrections a planning office saved in the mapping assistant (pages/cargar.py).
+-- They are applied to every later import, and can be reviewed and undone.
+
+-- One row per saved column mapping: the header rows of a table (its signature)
+-- and, for each column, the role the user chose. The next file whose table
+-- has the same header (next quarter's follow-up) is read with it.
+CREATE TABLE IF NOT EXISTS saved_mapping (
+    signature     VARCHAR PRIMARY KEY,
+    header_rows   INTEGER NOT NULL,
+    headers       JSON NOT NULL,
+    roles         JSON NOT NULL,
+    source_file   VARCHAR,
+    created_at    TIMESTAMP NOT NULL,
+    created_by    VARCHAR
+);
+
+-- One row per correction of how an office is written: the text as the plan
+-- writes it (a whole responsables cell or one office) → the office(s) it means.
+CREATE TABLE IF NOT EXISTS office_correction (
+    raw_key     VARCHAR PRIMARY KEY,
+    raw         VARCHAR NOT NULL,
+    offices     VARCHAR[] NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    created_by  VARCHAR
+);
+
+-- One row per activity whose phase the user set by hand (by its wording).
+CREATE TABLE IF NOT EXISTS phase_correction (
+    name_key    VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    phase       VARCHAR NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    created_by  VARCHAR
+);
