@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import shutil
 import tempfile
@@ -51,12 +52,15 @@ LOCK_WAIT_SECONDS = 300
 
 
 @contextlib.contextmanager
-def write_lock(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+def write_lock(path: Path, wait_seconds: float | None = None) -> Iterator[None]:
     """Exclusive lock that serialises writers of ``path`` across processes.
 
-    A second import waits for the first; after ``wait_seconds`` it gives up
-    with ``DatabaseBusyError`` instead of hanging.
+    A second import waits for the first; after ``wait_seconds`` (by default
+    ``LOCK_WAIT_SECONDS``, read at call time) it gives up with
+    ``DatabaseBusyError`` instead of hanging.
     """
+    if wait_seconds is None:
+        wait_seconds = LOCK_WAIT_SECONDS
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(str(path) + ".lock", "a+") as handle:
         deadline = time.monotonic() + wait_seconds
@@ -85,6 +89,7 @@ def write_transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBP
     """
     path = Path(path) if path else default_db_path()
     with write_lock(path):
+        _remove_abandoned_copies(path)
         fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
@@ -109,6 +114,16 @@ def write_transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBP
             for leftover in (tmp, Path(str(tmp) + ".wal")):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
+
+
+def _remove_abandoned_copies(path: Path) -> None:
+    """Copies left by an import that was killed (its ``finally`` never ran).
+
+    Called with the write lock held, so no live import owns any of them.
+    """
+    for leftover in path.parent.glob(glob.escape(path.name) + ".*.tmp*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _fsync(path: Path) -> None:

@@ -17,12 +17,13 @@ from data_layer.ingest import values
 from data_layer.ingest.rows import SheetRows, new_activity, split_rows
 from data_layer.ingest.table import Table, find_table
 from data_layer.ingest.titleblock import TitleBlock, read_title_block
-from data_layer.ingest.workbook import Workbook, column_letter, read_workbook
+from data_layer.ingest.workbook import (MAX_CELL_CHARS, MAX_FILE_BYTES, Workbook, column_letter, es_number,
+                                       read_workbook, too_large_message)
 from data_layer.model import AVISO, ERROR, INFO, Issue, ParsedPlan
 from data_layer.normalise.dates import parse_date
-from data_layer.normalise.text import clean
+from data_layer.normalise.text import clean, fold
 
-__all__ = ["read_plan", "PlanFileError"]
+__all__ = ["read_plan", "plan_from_workbook", "PlanFileError"]
 
 
 def read_plan(path: str | Path, *, entity: str | None = None, year: int | None = None,
@@ -35,12 +36,20 @@ def read_plan(path: str | Path, *, entity: str | None = None, year: int | None =
     path = Path(path)
     if data is None:
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise PlanFileError(too_large_message(_printable_name(path.name), path.stat().st_size))
             data = path.read_bytes()
         except OSError as exc:
             raise PlanFileError(f"No se pudo abrir el archivo «{path.name}»: {exc.strerror}.") from exc
-    name = source_name or path.name
+    name = _printable_name(source_name or path.name)
     book = read_workbook(Path(name), data)
-    plan = ParsedPlan(source_file=name, checksum=hashlib.sha256(data).hexdigest(),
+    return plan_from_workbook(book, name, hashlib.sha256(data).hexdigest(), entity=entity, year=year)
+
+
+def plan_from_workbook(book: Workbook, name: str, checksum: str, *, entity: str | None = None,
+                       year: int | None = None) -> ParsedPlan:
+    """The plan in grids of cells already read (``read_plan`` without the file)."""
+    plan = ParsedPlan(source_file=name, checksum=checksum,
                       file_format=book.file_format, layout="", entity=None, year=None)
     tables = _tables(book, plan)
     if not tables:
@@ -54,8 +63,22 @@ def read_plan(path: str | Path, *, entity: str | None = None, year: int | None =
     _build_activities(plan, sheet_rows)
     _plan_period(plan)
     plan.layout = _describe_layout(book, tables, plan)
-    _report_missing(plan, block, path)
+    _report_missing(plan)
     return plan
+
+
+def _printable_name(name: str) -> str:
+    """A file name the database can store: names the operating system could
+    not decode (a latin-1 name on a UTF-8 system) carry lone surrogates."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", "replace")
 
 
 def _tables(book: Workbook, plan: ParsedPlan) -> list[Table]:
@@ -74,14 +97,51 @@ def _tables(book: Workbook, plan: ParsedPlan) -> list[Table]:
                                      "se importó. Si no es parte del plan, bórrela.", "hoja_oculta"))
         for r, c, length in sheet.truncated:
             plan.issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), None,
-                                     f"La celda tenía {length:,} caracteres; se guardaron los primeros "
-                                     "32.767 (el máximo de Excel).", "celda_recortada"))
+                                     f"La celda tenía {es_number(length)} caracteres; se guardaron los "
+                                     f"primeros {es_number(MAX_CELL_CHARS)} (el máximo de Excel).",
+                                     "celda_recortada"))
+        if sheet.controls:
+            r, c = sheet.controls[0]
+            plan.issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), None,
+                                     f"{es_number(len(sheet.controls))} celda(s) tenían caracteres de control "
+                                     f"invisibles (la primera, {column_letter(c)}{r + 1}); se quitaron.",
+                                     "caracteres_de_control"))
+        for code, message in sheet.notes:
+            plan.issues.append(Issue(AVISO, sheet.name, None, None, None, message, code))
+        plan.issues.extend(_repeated_headers(table))
         tables.append(table)
         plan.sheets.append(sheet.name)
         plan.header_rows[sheet.name] = table.header_rows
         plan.column_map[sheet.name] = {
             column_letter(c.index): _column_role(c) for c in table.columns if c.path}
     return tables
+
+
+def _repeated_headers(table: Table) -> list[Issue]:
+    """A header written twice ("Responsable" in C and in F): the first column
+    is used, the second is kept as it is, under "Responsable (columna F)"."""
+    issues = []
+    first: dict[str, col.Column] = {}
+    for column in table.columns:
+        key = " / ".join(fold(p) for p in column.path)
+        if not key:
+            continue
+        if key not in first:
+            first[key] = column
+            continue
+        if column.kind != col.EXTRA:
+            continue  # e.g. "Observaciones" after each period: each has its role
+        used = first[key]
+        both_kept = used.kind == col.EXTRA
+        what = "se guardaron las dos" if both_kept else "se usó la primera"
+        issues.append(Issue(INFO if both_kept else AVISO, table.sheet.name, table.header_end + 1,
+                            column_letter(column.index), column.label,
+                            f"El encabezado «{column.label}» está repetido (columnas "
+                            f"{column_letter(used.index)} y {column_letter(column.index)}): {what}; "
+                            f"la columna {column_letter(column.index)} se guardó tal cual, como "
+                            f"«{table.extra_key(column)}». Si son lo mismo, deje una sola.",
+                            "encabezado_repetido"))
+    return issues
 
 
 def _column_role(column: col.Column) -> str:
@@ -158,6 +218,8 @@ def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows]) -> None:
             values.fill_phase(act, table, raw, rows.issues)
             values.fill_offices(act, table, raw, office_from_sheet)
             values.fill_schedule(act, table, raw, months, rows.issues)
+            if table.sheet.errors:
+                values.report_error_cells(table, raw, rows.issues)
             acts.append(act)
         values.progress_readings(rows, acts, plan.year)
         plan.activities.extend(acts)
@@ -197,7 +259,7 @@ def _describe_layout(book: Workbook, tables: list[Table], plan: ParsedPlan) -> s
     return "; ".join(parts)
 
 
-def _report_missing(plan: ParsedPlan, block: TitleBlock, path: Path) -> None:
+def _report_missing(plan: ParsedPlan) -> None:
     if not plan.entity:
         plan.issues.append(Issue(AVISO, plan.sheets[0], None, None, None,
                                  "No se encontró el nombre de la entidad en el encabezado del archivo. "

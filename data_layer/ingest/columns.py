@@ -300,6 +300,20 @@ def assign_fields(columns: list[Column]) -> None:
             column.kind, column.field = EXTRA, None
 
 
+def one_column_per_period(columns: list[Column]) -> None:
+    """Two progress (or planned, or executed) columns for the same period
+    ("Avance T1" twice) would give two readings of one period: the first is
+    read, the others are kept as they are (EXTRA) and reported."""
+    seen: set[tuple[str, tuple[str, int]]] = set()
+    for column in columns:
+        if column.kind not in (PROGRESS, PLANNED, EXECUTED) or column.period is None:
+            continue
+        key = (column.kind, column.period)
+        if key in seen:
+            column.kind, column.period = EXTRA, None
+        seen.add(key)
+
+
 def header_score(texts: list[str]) -> int:
     """How many cells of a row read as known column headers."""
     score = 0

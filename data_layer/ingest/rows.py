@@ -187,7 +187,7 @@ def describe_extra(table: Table, raw: RawActivity) -> dict[str, str]:
         if column.kind == col.EXTRA:
             value = clean(raw.cells.get(column.index))
             if value is not None:
-                extra[column.label] = value
+                extra[table.extra_key(column)] = value
     return extra
 
 

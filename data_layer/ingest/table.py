@@ -1,11 +1,11 @@
 """Find the activity table of a sheet: its header rows and its columns."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from data_layer.ingest.columns import (Column, assign_fields, attach_period_notes, classify, header_score,
-                                       is_subheader_token)
-from data_layer.ingest.workbook import Sheet
+                                       is_subheader_token, one_column_per_period)
+from data_layer.ingest.workbook import Sheet, column_letter
 from data_layer.normalise.text import clean
 
 HEADER_SEARCH_ROWS = 60  # title blocks are never longer than this
@@ -18,6 +18,12 @@ class Table:
     header_start: int  # 0-based row of the first header row
     header_end: int  # 0-based row of the last header row
     columns: list[Column]
+    # Column index → the key its text is kept under in ``extra`` (its header,
+    # plus "(columna F)" when another column has the same header).
+    extra_keys: dict[int, str] = field(default_factory=dict)
+
+    def extra_key(self, column: Column) -> str:
+        return self.extra_keys.get(column.index, column.label)
 
     @property
     def header_rows(self) -> list[int]:
@@ -55,9 +61,24 @@ def find_table(sheet: Sheet) -> Table | None:
     columns = _columns(sheet, start, end)
     attach_period_notes(columns)
     assign_fields(columns)
+    one_column_per_period(columns)
     if not any(c.field == "name" for c in columns):
         return None
-    return Table(sheet, start, end, columns)
+    return Table(sheet, start, end, columns, _extra_keys(columns))
+
+
+def _extra_keys(columns: list[Column]) -> dict[int, str]:
+    """Unique keys for the texts kept in ``extra``: two columns with the same
+    header must not overwrite each other."""
+    keys: dict[int, str] = {}
+    seen: set[str] = set()
+    for column in columns:
+        key = column.label
+        if key in seen:
+            key = f"{column.label} (columna {column_letter(column.index)})"
+        seen.add(key)
+        keys[column.index] = key
+    return keys
 
 
 def _row_texts(sheet: Sheet, r: int) -> list[str]:

@@ -1,6 +1,7 @@
 """Interpret the cells of activity rows: phase, offices, dates, schedule, progress."""
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import date
 
@@ -113,6 +114,21 @@ def fill_offices(act: Activity, table: Table, raw: RawActivity, sheet_office: st
         act.offices = [Office(canonical_office(sheet_office), sheet_office)]
 
 
+def report_error_cells(table: Table, raw: RawActivity, issues: list[Issue]) -> None:
+    """Formula errors (#REF!, #DIV/0!) in descriptive cells are kept as text
+    and reported; in progress cells parse_progress reports them already."""
+    for column in table.columns:
+        if (raw.row, column.index) not in table.sheet.errors or column.kind in (
+                col.PROGRESS, col.PLANNED, col.EXECUTED):
+            continue
+        if column.kind == col.FIELD and column.field in ("start_date", "due_date"):
+            continue  # fill_fields reported it as an unreadable date
+        value = raw.cells.get(column.index)
+        issues.append(cell_issue(AVISO, table, raw, column, value,
+                                 f"La celda tiene un error de fórmula ({value}); se guardó como texto. "
+                                 "Corrija la fórmula en el archivo o escriba el valor.", "error_formula"))
+
+
 def sheet_office(table: Table, activity_sheets: int) -> str | None:
     """One sheet per office: the sheet's name is the office when there is no column."""
     if table.column("office") or activity_sheets < 2:
@@ -171,18 +187,23 @@ def _amount(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            return None
+        return number if math.isfinite(number) else None
     text = fold(value)
     if text in ("x", "si", "s", "v", "ok") or str(value).strip() in ("✓", "✔", "•", "*"):
         return 1.0
     try:
-        return float(text.replace(" ", "").replace(",", "."))
+        number = float(text.replace(" ", "").replace(",", "."))
     except ValueError:
         cleaned = str(value).strip().replace(",", ".")
         try:
-            return float(cleaned)
+            number = float(cleaned)
         except ValueError:
             return None
+    return number if math.isfinite(number) else None  # "1e999", "nan" are not amounts
 
 
 # --------------------------------------------------------------- progress
@@ -243,6 +264,12 @@ def _planned_executed(sheet_rows: SheetRows, acts: list[Activity], year: int | N
             if period not in used:
                 continue
             kind, index = period
+            declared = next((r for r in act.readings if (r.period_kind, r.period_index) == period), None)
+            if declared is not None:
+                # The plan also has a progress column for the period: its
+                # figure stands; the amounts are kept beside it.
+                declared.planned, declared.executed = planned, done
+                continue
             reading = Reading(kind, index, period_label(kind, index), period_cutoff(kind, index, year),
                               SIN_REPORTE, raw=clean(done_raw), planned=planned, executed=done)
             if done is None and (planned or 0) > 0:
@@ -271,11 +298,16 @@ def _attach_notes(sheet_rows: SheetRows, acts: list[Activity]) -> None:
             else:
                 continue
             if target is None:
-                act.extra[column.label] = text
+                act.extra[table.extra_key(column)] = text
             elif column.kind == col.EVIDENCE:
-                target.evidence = text
+                target.evidence = _join(target.evidence, text)
             else:
-                target.observation = text
+                target.observation = _join(target.observation, text)
+
+
+def _join(before: str | None, text: str) -> str:
+    """Two notes for the same reading (two "Observaciones" columns) are both kept."""
+    return text if not before or before == text else f"{before}\n{text}"
 
 
 def _latest(act: Activity) -> Reading | None:

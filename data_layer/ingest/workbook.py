@@ -7,8 +7,15 @@ refuse what they cannot read with one Spanish ``PlanFileError``.
 - .xlsx / .xlsm: openpyxl in read-only mode (it keeps each cell's number
   format, which decides whether 0.25 means 25 % — calamine drops it); merged
   areas and hidden rows are read from the sheet XML, which read-only mode skips.
-- .xls / .ods / .xlsb: python-calamine (openpyxl cannot read them).
-- .csv / .txt: the encoding and the separator are detected.
+- .xls / .ods: python-calamine (openpyxl cannot read them). An .ods is
+  measured from its XML before calamine expands it (repeated rows and
+  columns can declare billions of cells in a few bytes).
+- .csv / .txt: the encoding and the separator are detected; a file whose
+  lines come in different encodings is read line by line (and reported).
+
+Hostile files are bounded: the file size, the unpacked size of a zip, the
+rows of a sheet and the cells a reader builds all have a ceiling, and a file
+over one is refused with a Spanish message before it exhausts the server.
 """
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +34,13 @@ from data_layer.errors import PlanFileError
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_CELL_CHARS = 32_767  # Excel's own limit; longer text is cut and reported
-MAX_COLUMNS = 400
+MAX_COLUMNS = 400  # data further right is not read (and is reported)
+MAX_FILE_BYTES = 100 * 1024 * 1024  # real plans weigh a few MB
+MAX_ROWS = 1_048_576  # Excel's own limit
+# Cells a reader may build for one file, counting the blanks between data (a
+# stray character in row 1.048.576 makes a million rows). The biggest real
+# plan is far below: 100.000 activities × 40 columns is 4 million.
+MAX_CELLS = 5_000_000
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -42,6 +56,8 @@ class Sheet:
     hidden_rows: set[int] = field(default_factory=set)
     errors: set[tuple[int, int]] = field(default_factory=set)  # cells holding #DIV/0!, #REF!...
     truncated: list[tuple[int, int, int]] = field(default_factory=list)  # (row, col, original length)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (code, Spanish message) to report
+    controls: list[tuple[int, int]] = field(default_factory=list)  # (row, col) of cells cleaned of control characters
 
 
 @dataclass
@@ -52,14 +68,30 @@ class Workbook:
     delimiter: str | None = None  # CSV only
 
 
+def es_number(number: int) -> str:
+    """12345678 → "12.345.678", as Colombian readers write it."""
+    return f"{number:,}".replace(",", ".")
+
+
+def too_large_message(name: str, size: int) -> str:
+    return (f"El archivo «{name}» pesa {es_number(round(size / 1024 / 1024))} MB; el máximo es "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB (un plan real pesa unos pocos MB). Guarde una "
+            "copia sólo con las hojas del plan.")
+
+
 def read_workbook(path: Path, data: bytes | None = None) -> Workbook:
     """Read ``path`` (or ``data`` named like ``path``) into grids of cells."""
+    name = Path(path).name
     if data is None:
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise PlanFileError(too_large_message(name, size))
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise PlanFileError(f"No se pudo abrir el archivo «{Path(path).name}»: {exc.strerror}.") from exc
-    name = Path(path).name
+            raise PlanFileError(f"No se pudo abrir el archivo «{name}»: {exc.strerror}.") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanFileError(too_large_message(name, len(data)))
     if not data.strip():
         raise PlanFileError(f"El archivo «{name}» está vacío: no tiene ninguna hoja ni celda.")
     suffix = Path(path).suffix.lower()
@@ -72,9 +104,17 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook:
     if data.startswith(ZIP_MAGIC):
         _check_zip(name, data)
         if suffix in (".ods",) or b"mimetypeapplication/vnd.oasis.opendocument" in data[:200]:
-            return _read_calamine(name, data, "ods")
-        if suffix == ".xlsb":
-            return _read_calamine(name, data, "xlsb")
+            hidden_rows = _scan_ods(name, data)
+            book = _read_calamine(name, data, "ods")
+            for sheet in book.sheets:
+                sheet.hidden_rows = hidden_rows.get(sheet.name, set())
+            return book
+        if suffix == ".xlsb" or _is_xlsb(data):
+            # calamine builds a dense grid for .xlsb with no ceiling: one cell
+            # written at XFD1048576 would allocate 17 billion cells.
+            raise PlanFileError(
+                f"El archivo «{name}» es un libro binario de Excel (.xlsb), que no se puede cargar. "
+                "Ábralo en Excel y guárdelo como «Libro de Excel (.xlsx)».")
         return _read_xlsx(name, data)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"):
         raise PlanFileError(
@@ -96,24 +136,102 @@ def _check_zip(name: str, data: bytes) -> None:
     suspicious_ratio = total > 50 * 1024 * 1024 and total > MAX_COMPRESSION_RATIO * len(data)
     if total > MAX_UNCOMPRESSED_BYTES or suspicious_ratio:
         raise PlanFileError(
-            f"El archivo «{name}» se expandiría a {total / 1024 / 1024:,.0f} MB al abrirlo; "
+            f"El archivo «{name}» se expandiría a {es_number(round(total / 1024 / 1024))} MB al abrirlo; "
             "se rechazó para proteger el servidor. Guarde una copia sólo con las hojas del plan.")
 
 
+def _is_xlsb(data: bytes) -> bool:
+    try:
+        return any(n.endswith(".bin") and n.startswith("xl/worksheets/")
+                   for n in zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return False
+
+
+class _Budget:
+    """Counts the cells a reader builds and stops it before it builds too many."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.cells = 0
+
+    def spend(self, sheet: str, cells: int) -> None:
+        self.cells += cells
+        if self.cells > MAX_CELLS:
+            raise PlanFileError(too_many_cells_message(self.name, sheet))
+
+
+def too_many_cells_message(name: str, sheet: str | None) -> str:
+    where = f"al llegar a la hoja «{sheet}» ya suma" if sheet else "suma"
+    return (f"El archivo «{name}» es demasiado grande para ser un plan: {where} "
+            f"más de {es_number(MAX_CELLS)} celdas (contando las vacías que quedan entre los "
+            "datos) y se dejó de leer para proteger el servidor. Si hay algo escrito muy abajo o muy "
+            "a la derecha de la tabla, bórrelo; si no, divida el plan en varios archivos.")
+
+
+def _too_many_rows(name: str, sheet: str) -> PlanFileError:
+    return PlanFileError(
+        f"La hoja «{sheet}» de «{name}» dice tener filas después de la {es_number(MAX_ROWS)}, el "
+        "máximo de Excel: el archivo está dañado o fue fabricado a propósito. Ábralo en Excel y "
+        "guárdelo de nuevo.")
+
+
+def _note_beyond(sheet: Sheet, r: int, c: int) -> None:
+    """Data right of MAX_COLUMNS is not read: say so once per sheet."""
+    if any(code == "columnas_no_leidas" for code, _ in sheet.notes):
+        return
+    sheet.notes.append(("columnas_no_leidas",
+                        f"La hoja tiene datos después de la columna {column_letter(MAX_COLUMNS - 1)} "
+                        f"(la primera en {column_letter(c)}{r + 1}); sólo se leen las primeras "
+                        f"{MAX_COLUMNS} columnas. Si esos datos son parte del plan, acérquelos a la tabla."))
+
+
+# Control characters no spreadsheet can hold (XML forbids them; openpyxl
+# refuses to write them, so an export would fail). A CSV or an old .xls can
+# bring them: they are removed from the text and reported.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _clip(sheet: Sheet, r: int, c: int, value: object) -> object:
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+    if not isinstance(value, str):
+        return value
+    if len(value) > MAX_CELL_CHARS:
         sheet.truncated.append((r, c, len(value)))
-        return value[:MAX_CELL_CHARS]
+        value = value[:MAX_CELL_CHARS]
+    if _CONTROL_RE.search(value):
+        sheet.controls.append((r, c))
+        value = _CONTROL_RE.sub("", value)
     return value
+
+
+def _bounded_merges(name: str, sheet: Sheet, merged: list[tuple[int, int, int, int]],
+                    budget: _Budget) -> list[tuple[int, int, int, int]]:
+    """Merged areas cut to the cells that exist, each once.
+
+    The importer expands merged areas cell by cell; a fabricated sheet can
+    declare thousands of overlapping areas thousands of rows long. What is
+    left after cutting counts against the cell ceiling.
+    """
+    last_row = len(sheet.values) - 1
+    kept = set()
+    for r1, c1, r2, c2 in merged:
+        r2, c2 = min(r2, last_row), min(c2, MAX_COLUMNS - 1)
+        if 0 <= r1 <= r2 and 0 <= c1 <= c2:
+            kept.add((r1, c1, r2, c2))
+    budget.spend(sheet.name, sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in kept))
+    return sorted(kept)
+
+
+_NO_CELLS: list[object] = []  # shared by every empty row: rows are never modified
 
 
 def _trim(rows: list[list[object]]) -> list[list[object]]:
     out = []
     for row in rows:
-        row = list(row[:MAX_COLUMNS])
-        while row and (row[-1] is None or row[-1] == ""):
-            row.pop()
-        out.append(row)
+        end = min(len(row), MAX_COLUMNS)
+        while end and (row[end - 1] is None or row[end - 1] == ""):
+            end -= 1
+        out.append(_NO_CELLS if not end else row if end == len(row) else list(row[:end]))
     while out and not out[-1]:
         out.pop()
     return out
@@ -123,6 +241,11 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _HIDDEN_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
 _HIDDEN_ROW_RE2 = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
+# A cell holding only a formula, with no result saved (<v/> or no <v> at all):
+# files written by programs that never calculated them. data_only reads None.
+_FORMULA_NO_VALUE_RE = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)'
+    rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 
 
 def column_index(letters: str | bytes) -> int:
@@ -156,12 +279,28 @@ def _read_xlsx(name: str, data: bytes) -> Workbook:
             ".xlsx válido. Ábralo en Excel y guárdelo de nuevo como «Libro de Excel (.xlsx)».") from exc
     archive = zipfile.ZipFile(io.BytesIO(data))
     sheet_paths = _xlsx_sheet_paths(archive)
+    budget = _Budget(name)
     sheets = []
     try:
         for ws in book.worksheets:
             sheet = Sheet(name=ws.title, values=[], hidden=ws.sheet_state != "visible")
+            # The <dimension> a file declares may be wrong (stale, or huge on
+            # purpose); read-only mode would drop the rows and columns outside
+            # it or pad every row to it. Read the cells that are really there.
+            ws.reset_dimensions()
             rows = []
             for r, row in enumerate(ws.iter_rows()):
+                if r >= MAX_ROWS:
+                    raise _too_many_rows(name, ws.title)
+                budget.spend(ws.title, 1 + len(row))
+                if not row:  # a blank row between data rows
+                    rows.append(_NO_CELLS)
+                    continue
+                if len(row) > MAX_COLUMNS:
+                    beyond = next((c for c, cell in enumerate(row[MAX_COLUMNS:], MAX_COLUMNS)
+                                   if getattr(cell, "value", None) not in (None, "")), None)
+                    if beyond is not None:
+                        _note_beyond(sheet, r, beyond)
                 values = []
                 for c, cell in enumerate(row[:MAX_COLUMNS]):
                     value = getattr(cell, "value", None)
@@ -179,9 +318,10 @@ def _read_xlsx(name: str, data: bytes) -> Workbook:
             xml_path = sheet_paths.get(ws.title)
             if xml_path:
                 xml = archive.read(xml_path)
-                sheet.merged = _xlsx_merged(xml)
+                sheet.merged = _bounded_merges(name, sheet, _xlsx_merged(xml), budget)
                 sheet.hidden_rows = {int(m) - 1 for m in _HIDDEN_ROW_RE.findall(xml)} | {
                     int(m) - 1 for m in _HIDDEN_ROW_RE2.findall(xml)}
+                _note_formulas_without_value(sheet, xml)
             sheets.append(sheet)
     except PlanFileError:
         raise
@@ -192,6 +332,18 @@ def _read_xlsx(name: str, data: bytes) -> Workbook:
     finally:
         book.close()
     return Workbook("xlsx", sheets)
+
+
+def _note_formulas_without_value(sheet: Sheet, xml: bytes) -> None:
+    if b"<f" not in xml and b":f" not in xml:
+        return
+    cells = [ref.decode() for ref in _FORMULA_NO_VALUE_RE.findall(xml)]
+    if cells:
+        shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
+        sheet.notes.append(("formula_sin_valor",
+                            f"{es_number(len(cells))} celda(s) tienen una fórmula sin resultado guardado "
+                            f"({shown}): se leyeron vacías. El archivo no se calculó nunca (lo escribió "
+                            "un programa); ábralo en Excel, guárdelo y vuelva a cargarlo."))
 
 
 def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -235,16 +387,30 @@ def _read_calamine(name: str, data: bytes, file_format: str) -> Workbook:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:
+        if "limit" in str(exc).lower():  # calamine's own ceiling on .ods cells
+            raise PlanFileError(too_many_cells_message(name, None)) from exc
         raise PlanFileError(
             f"No se pudo leer «{name}» como hoja de cálculo ({file_format}): el archivo está "
             "dañado o protegido. Ábralo en Excel o LibreOffice y guárdelo como .xlsx.") from exc
+    budget = _Budget(name)
     sheets = []
     for meta in book.sheets_metadata:
         try:
             ws = book.get_sheet_by_name(meta.name)
+        except Exception as exc:
+            if "limit" in str(exc).lower():
+                raise PlanFileError(too_many_cells_message(name, meta.name)) from exc
+            raise PlanFileError(
+                f"No se pudo leer la hoja «{meta.name}» de «{name}»: {exc}. "
+                "Guarde el libro de nuevo como .xlsx.") from exc
+        end = ws.end  # (row, column) of the last used cell, or None for an empty sheet
+        if end:
+            # to_python builds the whole rectangle up to that cell.
+            budget.spend(meta.name, (end[0] + 1) * (end[1] + 2))
+        try:
             # skip_empty_area=False keeps the empty rows/columns before the first
             # used cell, so indexes match Excel's (and the merged ranges).
-            rows = ws.to_python(skip_empty_area=False)
+            rows = ws.to_python(skip_empty_area=False) if end else []
         except Exception as exc:
             raise PlanFileError(
                 f"No se pudo leer la hoja «{meta.name}» de «{name}»: {exc}. "
@@ -252,46 +418,185 @@ def _read_calamine(name: str, data: bytes, file_format: str) -> Workbook:
         sheet = Sheet(name=meta.name, values=[], hidden=not str(meta.visible).endswith(".Visible"))
         values = []
         for r, row in enumerate(rows):
+            if len(row) > MAX_COLUMNS:
+                beyond = next((c for c, v in enumerate(row[MAX_COLUMNS:], MAX_COLUMNS)
+                               if v not in (None, "")), None)
+                if beyond is not None:
+                    _note_beyond(sheet, r, beyond)
             out = []
             for c, value in enumerate(row[:MAX_COLUMNS]):
                 if value == "":
                     value = None
                 out.append(_clip(sheet, r, c, value))
             values.append(out)
+        rows = None  # the full-width rows can be large: free them now
         sheet.values = _trim(values)
         merged = getattr(ws, "merged_cell_ranges", None) or []
-        for (r1, c1), (r2, c2) in merged:
-            sheet.merged.append((r1, c1, r2, c2))
+        sheet.merged = _bounded_merges(name, sheet, [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged],
+                                       budget)
         sheets.append(sheet)
     return Workbook(file_format, sheets)
 
 
+# ---------------------------------------------------------------- ods
+_ODS_TAG_RE = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_ROWS_RE = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLUMNS_RE = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+def _scan_ods(name: str, data: bytes) -> dict[str, set[int]]:
+    """Refuse an .ods whose used area is huge before calamine expands it, and
+    return the hidden rows of each table (calamine does not say them).
+
+    ODS writes "this row 1.048.576 times" / "this cell 16.384 times" as one
+    attribute, so a file of a few hundred bytes can declare billions of
+    cells; calamine would build them all (or abort the process when memory
+    runs out). Blank repeats cost nothing and are not counted; the area is
+    last used row × last used column of each table, as calamine builds it.
+    """
+    try:
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+    except (KeyError, zipfile.BadZipFile, EOFError, ValueError, zlib.error, RuntimeError):
+        return {}  # calamine reports the broken file in its own words
+    hidden: dict[str, set[int]] = {}
+    total = 0
+    table, row, col, row_repeat, row_used, last_row, last_col = "", 0, 0, 1, False, 0, 0
+    for match in _ODS_TAG_RE.finditer(xml):
+        closing, tag, attrs, empty = match.groups()
+        if tag == b"table":
+            if closing:
+                total += last_row * last_col
+                if total > MAX_CELLS:
+                    raise PlanFileError(too_many_cells_message(name, table))
+            else:
+                found = re.search(rb'table:name="([^"]*)"', attrs)
+                table = _xml_unescape(found.group(1).decode("utf-8", "replace")) if found else "?"
+                row = last_row = last_col = 0
+                hidden[table] = set()
+        elif tag == b"table-row":
+            if closing:
+                row += row_repeat
+                if row_used:
+                    last_row = row
+                    if last_row * last_col + total > MAX_CELLS:
+                        raise PlanFileError(too_many_cells_message(name, table))
+            else:
+                repeat = _ODS_ROWS_RE.search(attrs)
+                row_repeat = int(repeat.group(1)) if repeat else 1
+                col, row_used = 0, False
+                if b'table:visibility="collapse"' in attrs or b'table:visibility="filter"' in attrs:
+                    if row_repeat <= 1000:
+                        hidden.setdefault(table, set()).update(range(row, row + row_repeat))
+                if empty:
+                    row += row_repeat
+        else:  # a cell
+            if closing:
+                continue
+            repeat = _ODS_COLUMNS_RE.search(attrs)
+            span = int(repeat.group(1)) if repeat else 1
+            if not empty or b"value-type" in attrs:
+                row_used = True
+                last_col = max(last_col, col + span)
+            col += span
+    return hidden
+
+
 # ---------------------------------------------------------------- csv
-_ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "latin-1")
+def _decode(name: str, data: bytes) -> tuple[str, str, list[tuple[str, str]]]:
+    """The text of a CSV, its encoding and what to report about it.
 
-
-def _read_csv(name: str, data: bytes) -> Workbook:
-    if b"\x00" in data[:4096]:
+    UTF-8 (with or without BOM) is tried first, then UTF-16 with a BOM (Excel's
+    «Texto Unicode»), then Windows-1252/latin-1 (Excel's «CSV» on Windows).
+    A file whose lines come in different encodings (exports of two computers
+    pasted together) is decoded line by line, each line with its own, and
+    reported: reading it whole as latin-1 would garble every UTF-8 accent.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            return data.decode("utf-16", errors="replace"), "utf-16", [(
+                "caracteres_ilegibles", "Algunos caracteres del archivo (UTF-16) están dañados y se "
+                "reemplazaron por «�». Expórtelo de nuevo como «CSV UTF-8».")]
+    sample = data[:4096]
+    if sample.count(0) * 100 > len(sample):  # over 1 % NUL bytes: not text (a stray one is removed)
         raise PlanFileError(
             f"El archivo «{name}» no es una hoja de cálculo ni un CSV de texto. Cargue el plan "
             "como .xlsx, .xls o .csv.")
-    for encoding in _ENCODINGS:
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    decoded, utf8_lines, legacy_lines = [], [], []
+    for number, line in enumerate(lines, start=1):
         try:
-            text = data.decode(encoding)
-            break
+            text = line.decode("utf-8")
+            if not line.isascii():
+                utf8_lines.append(number)
         except UnicodeDecodeError:
-            continue
-    else:  # latin-1 decodes anything; kept for clarity
-        raise PlanFileError(f"No se reconoce la codificación de «{name}»: guárdelo como CSV UTF-8.")
+            text = line.decode("cp1252", errors="strict") if _cp1252_ok(line) else line.decode("latin-1")
+            legacy_lines.append(number)
+        decoded.append(text)
+    if not utf8_lines:  # one legacy encoding for the whole file
+        try:
+            return data.decode("cp1252"), "cp1252", []
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), "latin-1", []
+    text = "\n".join(decoded)
+    shown = ", ".join(str(n) for n in legacy_lines[:5]) + (" …" if len(legacy_lines) > 5 else "")
+    return text, "mixta (utf-8 y cp1252)", [(
+        "codificacion_mixta",
+        f"El archivo mezcla codificaciones: {es_number(len(utf8_lines))} línea(s) en UTF-8 y "
+        f"{es_number(len(legacy_lines))} en Windows-1252/latin-1 (líneas {shown}); cada línea se leyó "
+        "con la suya. Revise tildes y eñes y, para la próxima, guarde el archivo como «CSV UTF-8».")]
+
+
+def _cp1252_ok(line: bytes) -> bool:
+    try:
+        line.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _read_csv(name: str, data: bytes) -> Workbook:
+    text, encoding, notes = _decode(name, data)
+    if "\ufeff" in text:  # a BOM inside the file: exports pasted one after another
+        text = re.sub("(?m)^\ufeff", "", text)
+    # Python's csv refuses fields over 128 KB; a long cell is cut and reported
+    # instead, as in a workbook. (The limit is process-wide and only raised.)
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(len(text) + 1)
     delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    sheet = Sheet(name=Path(name).stem, values=[])
+    # strict: a quote opened and never closed would otherwise swallow every
+    # line after it into one cell, and those activities would vanish.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    sheet = Sheet(name=Path(name).stem, values=[], notes=notes)
+    budget = _Budget(name)
     rows = []
+    start = 1  # line where the record being read begins
     try:
         for r, row in enumerate(reader):
+            start = reader.line_num + 1
+            budget.spend(sheet.name, 1 + len(row))
+            if len(row) > MAX_COLUMNS:
+                beyond = next((c for c, v in enumerate(row[MAX_COLUMNS:], MAX_COLUMNS) if v.strip()), None)
+                if beyond is not None:
+                    _note_beyond(sheet, r, beyond)
             rows.append([_clip(sheet, r, c, v.strip() or None) for c, v in enumerate(row[:MAX_COLUMNS])])
     except csv.Error as exc:
-        raise PlanFileError(f"El CSV «{name}» está mal formado: {exc}. Expórtelo de nuevo desde Excel.") from exc
+        if "end of data" in str(exc):
+            why = ("tiene unas comillas (\") que se abren y no se cierran: todo lo que sigue quedaría "
+                   "en una sola celda")
+        elif "expected after" in str(exc):
+            why = "tiene texto pegado después de unas comillas de cierre"
+        else:
+            why = f"está mal formado ({exc})"
+        raise PlanFileError(
+            f"El CSV «{name}» {why}, en el registro que empieza en la línea {start}. Corríjalo "
+            "(o expórtelo de nuevo desde Excel) y vuelva a cargarlo.") from exc
     sheet.values = _trim(rows)
     if not sheet.values:
         raise PlanFileError(f"El archivo «{name}» está vacío: no tiene ninguna fila con datos.")
@@ -299,15 +604,25 @@ def _read_csv(name: str, data: bytes) -> Workbook:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The separator that splits the most lines into the same number of fields."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
-    best, best_score = ",", -1
+    """The separator that splits the most lines into the same number of fields.
+
+    Ranked by how many lines share the commonest field count, then by that
+    count: one long cell full of commas must not outvote every line.
+    """
+    lines = [line for line in text[:100_000].splitlines()[:50] if line.strip()]
+    best, best_score = ",", (-1, -1)
     for delimiter in (";", ",", "\t", "|"):
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines]
+        counts = []
+        for line in lines:
+            try:
+                counts.append(len(next(csv.reader([line], delimiter=delimiter), [])))
+            except csv.Error:
+                counts.append(1)
         many = [n for n in counts if n > 1]
         if not many:
             continue
-        score = len(many) * max(set(many), key=many.count)
+        mode = max(set(many), key=many.count)
+        score = (many.count(mode), mode)
         if score > best_score:
             best, best_score = delimiter, score
     return best

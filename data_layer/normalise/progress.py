@@ -130,6 +130,8 @@ def _percent(value: float) -> ProgressValue:
 
 def _scaled(number: float, *, fraction: bool | None, number_format: str | None) -> ProgressValue:
     """A bare number on the scale the column uses (see ``parse_progress``)."""
+    if not math.isfinite(number):  # "-1000…000" (400 digits) is -inf as a float
+        return _illegible(f"El avance no es un número válido. {ACCEPTED}")
     if number < 0:
         return _illegible(
             f"El avance no puede ser negativo ({_fmt(number)}): "

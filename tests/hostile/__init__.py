@@ -1,0 +1,1 @@
+"""Hostile inputs for the importer: the corpus (corpus.py) and what each one must produce."""
