@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data_layer import store
+from data_layer import corrections, store
+from data_layer.corrections import Corrections
 from data_layer.errors import PlanFileError
 from data_layer.ingest import read_plan
 from data_layer.model import ERROR, ParsedPlan
@@ -63,10 +64,11 @@ class FileSpec:
     source_name: str | None = None
 
 
-def parse(spec: FileSpec) -> ParsedPlan:
-    """Parse without writing; refuse a file with no activities at all."""
+def parse(spec: FileSpec, saved: Corrections | None = None) -> ParsedPlan:
+    """Parse without writing, with the saved mappings and corrections;
+    refuse a file with no activities at all."""
     plan = read_plan(spec.path, entity=spec.entity, year=spec.year, data=spec.data,
-                     source_name=spec.source_name)
+                     source_name=spec.source_name, corrections=saved)
     if not plan.activities:
         errors = [i.message for i in plan.issues if i.severity == ERROR]
         raise PlanFileError(errors[0] if errors else
@@ -79,8 +81,11 @@ def import_files(specs: list[FileSpec], db_path: Path | str | None = None, *,
     """Parse every file, then store them all in one atomic transaction.
 
     Raises ``PlanFileError`` (and writes nothing) if any file cannot be read.
+    The column mappings and office/phase corrections saved in the database
+    are applied (data_layer/corrections.py).
     """
-    plans = [parse(spec) for spec in specs]
+    saved = corrections.load_from(db_path)
+    plans = [parse(spec, saved) for spec in specs]
     return import_parsed(plans, db_path, imported_by=imported_by)
 
 

@@ -144,6 +144,7 @@ class ParsedPlan:
     period_end: date | None = None
     sheets: list[str] = field(default_factory=list)  # sheets that held activities
     header_rows: dict[str, list[int]] = field(default_factory=dict)  # sheet → rows
+    signatures: dict[str, str] = field(default_factory=dict)  # sheet → header signature (saved mappings)
     column_map: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet → col → field
     activities: list[Activity] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)

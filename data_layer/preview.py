@@ -52,6 +52,7 @@ FIELD_LABELS = {
     "evidence_means": "Medio de verificación", "office": "Dependencia responsable",
     "observation": "Observaciones (del último corte)",
     "extra": "Otra columna (se guarda tal cual)",
+    "ignore": "No importar esta columna",
 }
 ROLE_LABELS = {
     "progress": "Avance", "planned": "Programado", "executed": "Ejecutado",
@@ -68,12 +69,28 @@ def role_label(role: str) -> str:
         period, index = rest.split(":")
         return f"{ROLE_LABELS[kind]} — {period_label(period, int(index))}"
     if kind == "schedule":
-        year, _, month = rest.partition("-")
+        year, _, month = rest.rpartition("-")
         label = period_label("mes", int(month)).replace("Mes ", "")
         return f"Cronograma — {label} {year}".strip()
     if kind == "phase_mark":
         return f"Marca de fase (X) — {PHASE_LABELS.get(rest, rest)}"
     return FIELD_LABELS.get(role, role)
+
+
+def role_options() -> list[str]:
+    """Every role a person can give a column in the mapping assistant, in the
+    order they are offered (see data_layer.corrections for the syntax)."""
+    from data_layer.corrections import FIELDS, PERIOD_KINDS  # a small, one-way import
+
+    roles = ["name", *[f for f in FIELDS if f != "name"], "extra", "ignore"]
+    for kind in ("progress", "observation", "evidence", "planned", "executed"):
+        for period in ("trimestre", "cuatrimestre", "semestre"):
+            roles += [f"{kind}:{period}:{n}" for n in range(1, PERIOD_KINDS[period] + 1)]
+    roles += [f"progress:mes:{m}" for m in range(1, 13)]
+    roles += [f"executed:mes:{m}" for m in range(1, 13)]
+    roles += [f"schedule:-{m:02d}" for m in range(1, 13)]
+    roles += [f"phase_mark:{p}" for p in PHASES if p != "sin_clasificar"]
+    return roles
 
 
 def columns_frame(plan: ParsedPlan) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+from data_layer.corrections import Corrections
 from data_layer.errors import PlanFileError
 from data_layer.ingest import columns as col
 from data_layer.ingest import values
@@ -27,8 +28,11 @@ __all__ = ["read_plan", "plan_from_workbook", "PlanFileError"]
 
 
 def read_plan(path: str | Path, *, entity: str | None = None, year: int | None = None,
-              data: bytes | None = None, source_name: str | None = None) -> ParsedPlan:
-    """Parse one plan file. ``entity`` and ``year`` override what the file says.
+              data: bytes | None = None, source_name: str | None = None,
+              corrections: Corrections | None = None) -> ParsedPlan:
+    """Parse one plan file. ``entity`` and ``year`` override what the file says;
+    ``corrections`` (saved column mappings, office and phase corrections) are
+    applied where they match.
 
     Raises ``PlanFileError`` (Spanish message) when the file cannot be read at
     all; anything less serious is in the returned plan's ``issues``.
@@ -43,15 +47,17 @@ def read_plan(path: str | Path, *, entity: str | None = None, year: int | None =
             raise PlanFileError(f"No se pudo abrir el archivo «{path.name}»: {exc.strerror}.") from exc
     name = _printable_name(source_name or path.name)
     book = read_workbook(Path(name), data)
-    return plan_from_workbook(book, name, hashlib.sha256(data).hexdigest(), entity=entity, year=year)
+    return plan_from_workbook(book, name, hashlib.sha256(data).hexdigest(), entity=entity, year=year,
+                              corrections=corrections)
 
 
 def plan_from_workbook(book: Workbook, name: str, checksum: str, *, entity: str | None = None,
-                       year: int | None = None) -> ParsedPlan:
+                       year: int | None = None, corrections: Corrections | None = None) -> ParsedPlan:
     """The plan in grids of cells already read (``read_plan`` without the file)."""
+    corrections = corrections or Corrections()
     plan = ParsedPlan(source_file=name, checksum=checksum,
                       file_format=book.file_format, layout="", entity=None, year=None)
-    tables = _tables(book, plan)
+    tables = _tables(book, plan, corrections)
     if not tables:
         raise PlanFileError(_no_table_message(name, book))
     block = _title_block(tables[0])
@@ -60,7 +66,7 @@ def plan_from_workbook(book: Workbook, name: str, checksum: str, *, entity: str 
     plan.entity = entity or block.entity
     sheet_rows = [split_rows(t) for t in tables]
     plan.year = year or _plan_year(block, sheet_rows)
-    _build_activities(plan, sheet_rows)
+    _build_activities(plan, sheet_rows, corrections)
     _plan_period(plan)
     plan.layout = _describe_layout(book, tables, plan)
     _report_missing(plan)
@@ -81,10 +87,10 @@ def _printable_name(name: str) -> str:
             return raw.decode("cp1252", "replace")
 
 
-def _tables(book: Workbook, plan: ParsedPlan) -> list[Table]:
+def _tables(book: Workbook, plan: ParsedPlan, corrections: Corrections) -> list[Table]:
     tables = []
     for sheet in book.sheets:
-        table = find_table(sheet) if sheet.values else None
+        table = find_table(sheet, corrections.mappings) if sheet.values else None
         if table is None:
             if sheet.values:
                 plan.issues.append(Issue(INFO, sheet.name, None, None, None,
@@ -112,6 +118,11 @@ def _tables(book: Workbook, plan: ParsedPlan) -> list[Table]:
         tables.append(table)
         plan.sheets.append(sheet.name)
         plan.header_rows[sheet.name] = table.header_rows
+        plan.signatures[sheet.name] = table.signature
+        if table.mapped:
+            plan.issues.append(Issue(INFO, sheet.name, table.header_rows[0], None, None,
+                                     "Se leyó con el mapeo de columnas guardado para estos encabezados "
+                                     "(Cargar planes › Correcciones guardadas).", "mapeo_guardado"))
         plan.column_map[sheet.name] = {
             column_letter(c.index): _column_role(c) for c in table.columns if c.path}
     return tables
@@ -156,6 +167,8 @@ def _column_role(column: col.Column) -> str:
         return f"schedule:{column.year or ''}-{column.period[1]:02d} ← {label}"
     if column.kind == col.PHASE_MARK:
         return f"phase_mark:{column.phase} ← {label}"
+    if column.kind == col.IGNORED:
+        return f"ignore ← {label}"
     return f"extra ← {label}"
 
 
@@ -204,7 +217,7 @@ def _plan_year(block: TitleBlock, sheet_rows: list[SheetRows]) -> int | None:
             or (max(block.date_years) if block.date_years else None))
 
 
-def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows]) -> None:
+def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows], corrections: Corrections) -> None:
     seq = 0
     for rows in sheet_rows:
         table = rows.table
@@ -215,8 +228,8 @@ def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows]) -> None:
             seq += 1
             act = new_activity(seq, table, raw)
             values.fill_fields(act, table, raw, rows.issues, plan.year)
-            values.fill_phase(act, table, raw, rows.issues)
-            values.fill_offices(act, table, raw, office_from_sheet)
+            values.fill_phase(act, table, raw, rows.issues, corrections)
+            values.fill_offices(act, table, raw, office_from_sheet, corrections)
             values.fill_schedule(act, table, raw, months, rows.issues)
             if table.sheet.errors:
                 values.report_error_cells(table, raw, rows.issues)
@@ -277,3 +290,31 @@ def _report_missing(plan: ParsedPlan) -> None:
 
 
 
+
+
+def glimpse(name: str, data: bytes, rows: int = 15) -> dict[str, list[list[str]]]:
+    """The first ``rows`` rows of every sheet as text (for a person choosing the
+    header row of a table the importer did not find)."""
+    from data_layer.ingest.table import cell_text
+
+    book = read_workbook(Path(name), data)
+    out = {}
+    for sheet in book.sheets:
+        width = max((len(r) for r in sheet.values[:rows]), default=0)
+        out[sheet.name] = [[cell_text(sheet, r, c) or "" for c in range(width)]
+                           for r in range(min(rows, len(sheet.values)))]
+    return out
+
+
+def header_choice(name: str, data: bytes, sheet_name: str, first_row: int,
+                  rows: int = 1) -> tuple[str, dict[str, str]]:
+    """(signature, column letter → header) of the header rows a person chose:
+    ``first_row`` as Excel numbers it, ``rows`` header rows."""
+    from data_layer.ingest.table import header_labels, header_signature
+
+    book = read_workbook(Path(name), data)
+    sheet = next((s for s in book.sheets if s.name == sheet_name), None)
+    if sheet is None:
+        raise PlanFileError(f"El archivo no tiene una hoja «{sheet_name}».")
+    start = max(first_row - 1, 0)
+    return header_signature(sheet, start, rows), header_labels(sheet, start, rows)

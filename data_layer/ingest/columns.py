@@ -28,6 +28,7 @@ PHASE_MARK = "phase_mark"  # an X marks the activity's phase
 OBSERVATION = "observation"  # observation of a period
 EVIDENCE = "evidence"  # evidence of a period
 EXTRA = "extra"  # kept as it is, under its header
+IGNORED = "ignored"  # a person said: do not import this column
 
 
 @dataclass
@@ -343,3 +344,27 @@ def is_subheader_token(text: str) -> bool:
     if any(_role(folded, role) for role in ("planned", "executed", "observation", "evidence")):
         return True
     return len(folded) <= 40 and _match_field(folded)[1] >= 2
+
+
+def apply_role(column: Column, role: str) -> Column:
+    """Give a column the role a person chose in the mapping assistant
+    (syntax in data_layer.corrections)."""
+    column.field = column.period = column.phase = None
+    kind, _, rest = role.partition(":")
+    period_kinds = {"progress": PROGRESS, "planned": PLANNED, "executed": EXECUTED,
+                    "observation": OBSERVATION, "evidence": EVIDENCE}
+    if role == "ignore":
+        column.kind = IGNORED
+    elif role == "extra":
+        column.kind = EXTRA
+    elif kind in period_kinds and rest:
+        period, _, index = rest.partition(":")
+        column.kind, column.period = period_kinds[kind], (period, int(index))
+    elif kind == "schedule":
+        year, _, month = rest.rpartition("-")
+        column.kind, column.period, column.year = SCHEDULE, ("mes", int(month)), int(year) if year else None
+    elif kind == "phase_mark":
+        column.kind, column.phase = PHASE_MARK, rest
+    else:
+        column.kind, column.field = FIELD, role
+    return column

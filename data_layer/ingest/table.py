@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from data_layer.ingest.columns import (Column, assign_fields, attach_period_notes, classify, header_score,
-                                       is_subheader_token, one_column_per_period)
+from data_layer.corrections import Mapping, signature
+from data_layer.ingest.columns import (Column, apply_role, assign_fields, attach_period_notes, classify,
+                                       header_score, is_subheader_token, one_column_per_period)
 from data_layer.ingest.workbook import Sheet, column_letter
 from data_layer.normalise.text import clean
 
@@ -21,6 +22,8 @@ class Table:
     # Column index → the key its text is kept under in ``extra`` (its header,
     # plus "(columna F)" when another column has the same header).
     extra_keys: dict[int, str] = field(default_factory=dict)
+    signature: str = ""  # of its header rows: the key of a saved mapping
+    mapped: bool = False  # read with a mapping a person saved
 
     def extra_key(self, column: Column) -> str:
         return self.extra_keys.get(column.index, column.label)
@@ -52,8 +55,15 @@ def merged_lookup(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int]]:
     return lookup
 
 
-def find_table(sheet: Sheet) -> Table | None:
-    """The header rows and columns of the sheet's activity table, or None."""
+def find_table(sheet: Sheet, mappings: dict[str, Mapping] | None = None) -> Table | None:
+    """The header rows and columns of the sheet's activity table, or None.
+
+    A saved mapping whose header rows appear in the sheet wins over detection:
+    a person said what each column is.
+    """
+    saved = _saved_table(sheet, mappings) if mappings else None
+    if saved:
+        return saved
     start = _header_start(sheet)
     if start is None:
         return None
@@ -64,7 +74,35 @@ def find_table(sheet: Sheet) -> Table | None:
     one_column_per_period(columns)
     if not any(c.field == "name" for c in columns):
         return None
-    return Table(sheet, start, end, columns, _extra_keys(columns))
+    return Table(sheet, start, end, columns, _extra_keys(columns),
+                 signature=header_signature(sheet, start, end - start + 1))
+
+
+def header_signature(sheet: Sheet, start: int, rows: int) -> str:
+    """The key of a saved mapping: the header texts of rows ``start``… (0-based)."""
+    grid, _ = _header_grid(sheet, start, start + rows - 1)
+    return signature(grid)
+
+
+def header_labels(sheet: Sheet, start: int, rows: int) -> dict[str, str]:
+    """Column letter → header text, for a person choosing roles by hand."""
+    return {column_letter(c.index): c.label for c in _columns(sheet, start, start + rows - 1) if c.path}
+
+
+def _saved_table(sheet: Sheet, mappings: dict[str, Mapping]) -> Table | None:
+    counts = sorted({m.header_rows for m in mappings.values()})
+    for start in range(min(HEADER_SEARCH_ROWS, len(sheet.values))):
+        for rows in counts:
+            mapping = mappings.get(header_signature(sheet, start, rows))
+            if mapping is None:
+                continue
+            end = start + rows - 1
+            columns = [apply_role(c, mapping.roles.get(column_letter(c.index), "extra"))
+                       for c in _columns(sheet, start, end)]
+            if any(c.field == "name" for c in columns):
+                return Table(sheet, start, end, columns, _extra_keys(columns),
+                             signature=mapping.signature, mapped=True)
+    return None
 
 
 def _extra_keys(columns: list[Column]) -> dict[int, str]:
@@ -112,6 +150,20 @@ def _header_end(sheet: Sheet, start: int) -> int:
 
 
 def _columns(sheet: Sheet, start: int, end: int) -> list[Column]:
+    grid, width = _header_grid(sheet, start, end)
+    columns = []
+    for c in range(width):
+        path: list[str] = []
+        for row in grid:
+            text = row[c]
+            if text and (not path or path[-1] != text):
+                path.append(text)
+        columns.append(classify(c, tuple(path)))
+    return columns
+
+
+def _header_grid(sheet: Sheet, start: int, end: int) -> tuple[list[list[str | None]], int]:
+    """The header texts of rows start..end, merged areas spread over their cells."""
     merged = merged_lookup(sheet)
     width = max((len(sheet.values[r]) for r in range(start, end + 1)), default=0)
     width = max([width] + [c2 + 1 for r1, _, _, c2 in sheet.merged if start <= r1 <= end])
@@ -128,15 +180,7 @@ def _columns(sheet: Sheet, start: int, end: int) -> list[Column]:
                 row.append(cell_text(sheet, *(source or (r, c))))
         grid.append(row)
     _fill_unmerged_parents(grid)
-    columns = []
-    for c in range(width):
-        path: list[str] = []
-        for row in grid:
-            text = row[c]
-            if text and (not path or path[-1] != text):
-                path.append(text)
-        columns.append(classify(c, tuple(path)))
-    return columns
+    return grid, width
 
 
 def _fill_unmerged_parents(grid: list[list[str | None]]) -> None:

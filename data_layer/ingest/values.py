@@ -5,6 +5,7 @@ import math
 from collections import Counter
 from datetime import date
 
+from data_layer.corrections import Corrections
 from data_layer.ingest import columns as col
 from data_layer.ingest.columns import phase_heading
 from data_layer.ingest.rows import RawActivity, SheetRows, cell_issue
@@ -74,8 +75,17 @@ def fill_fields(act: Activity, table: Table, raw: RawActivity, issues: list[Issu
         act.group = raw.context_group
 
 
-def fill_phase(act: Activity, table: Table, raw: RawActivity, issues: list[Issue]) -> None:
-    """Phase from the plan (column, X marks, group) or else inferred from the wording."""
+MANUAL = "corrección guardada"  # phase_raw of a phase a person set
+
+
+def fill_phase(act: Activity, table: Table, raw: RawActivity, issues: list[Issue],
+               corrections: Corrections) -> None:
+    """Phase a person saved for this activity, else from the plan (column, X
+    marks, group), else inferred from the wording."""
+    saved = corrections.phase_for(act.name)
+    if saved:
+        act.phase, act.phase_source, act.phase_raw = saved, DECLARED, MANUAL
+        return
     phase_col = table.column("phase")
     if phase_col and clean(raw.cells.get(phase_col.index)):
         text = clean(raw.cells[phase_col.index])
@@ -105,13 +115,27 @@ def fill_phase(act: Activity, table: Table, raw: RawActivity, issues: list[Issue
     act.phase, act.phase_source, act.phase_raw = phase, INFERRED, keyword
 
 
-def fill_offices(act: Activity, table: Table, raw: RawActivity, sheet_office: str | None) -> None:
+def fill_offices(act: Activity, table: Table, raw: RawActivity, sheet_office: str | None,
+                 corrections: Corrections) -> None:
+    """Offices of the responsables cell (split and named as saved corrections
+    say, else by the vocabularies), or of the sheet's name."""
     office_col = table.column("office")
     text = clean(raw.cells.get(office_col.index)) if office_col else None
-    if text:
-        act.offices = [Office(canonical, raw_name) for canonical, raw_name in normalise_offices(text)]
-    elif sheet_office:
-        act.offices = [Office(canonical_office(sheet_office), sheet_office)]
+    if not text and sheet_office:
+        text = sheet_office
+    if not text:
+        return
+    whole = corrections.office_for(text)
+    if whole:
+        act.offices = [Office(name, text) for name in whole]
+        return
+    offices: dict[str, Office] = {}
+    pairs = normalise_offices(text) if office_col and clean(raw.cells.get(office_col.index)) else [
+        (canonical_office(text), text)]
+    for canonical, raw_name in pairs:
+        for name in corrections.office_for(raw_name) or (canonical,):
+            offices.setdefault(name, Office(name, raw_name))
+    act.offices = list(offices.values())
 
 
 def report_error_cells(table: Table, raw: RawActivity, issues: list[Issue]) -> None:
