@@ -5,23 +5,59 @@ from pathlib import Path
 
 import streamlit as st
 
-from data_layer import loader, plans, preview, store
+from data_layer import corrections, loader, plans, preview, store
 from data_layer.errors import PlanFileError
-from ui import admin, data, layout, safe, tables
+from data_layer.ingest import glimpse, header_choice
+from data_layer.ingest.workbook import column_letter
+from ui import admin, data, layout, mapping, safe, tables
 
 MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
 TYPES = ["xlsx", "xls", "ods", "csv"]
 
 
 def _parse(name: str, content: bytes, entity: str | None, year: int | None):
-    """Parse once per (file, overrides); kept in the session between reruns."""
-    key = (name, hashlib.sha256(content).hexdigest(), entity, year)
+    """Parse once per (file, overrides, corrections); kept in the session
+    between reruns. Saved corrections and this session's unsaved ones apply."""
+    saved = data.load(corrections.load)
+    pending = mapping.pending()
+    key = (name, hashlib.sha256(content).hexdigest(), entity, year, repr(saved), repr(pending))
     cache = st.session_state.setdefault("_cargar_parsed", {})
     if key not in cache:
         cache.clear()  # only the file being looked at
         cache[key] = loader.parse(loader.FileSpec(Path(name), entity=entity, year=year, data=content,
-                                                  source_name=name))
+                                                  source_name=name), mapping.merged(saved))
     return cache[key]
+
+
+def _choose_header(name: str, content: bytes) -> None:
+    """For a table the importer did not find: the person points at the header
+    row and says what each column is."""
+    st.markdown("**Asistente de mapeo.** Indique la hoja y la fila de encabezados, y qué es cada columna "
+                "(al menos cuál es la actividad).")
+    sheets = glimpse(name, content)
+    sheet = st.selectbox("Hoja", list(sheets), key="mapeo_hoja")
+    rows = sheets[sheet]
+    if rows:
+        st.dataframe({column_letter(c): [r[c] if c < len(r) else "" for r in rows]
+                      for c in range(max(len(r) for r in rows))},
+                     hide_index=False, height=240)
+    left, right = st.columns(2)
+    first = left.number_input("Fila del encabezado (como la numera Excel)", min_value=1,
+                              max_value=max(len(rows), 1), value=1, key="mapeo_fila")
+    count = right.number_input("Filas de encabezado", min_value=1, max_value=3, value=1, key="mapeo_filas")
+    signature, labels = header_choice(name, content, sheet, int(first), int(count))
+    frame = [{"Columna": letter, "Encabezado": label, "Se lee como": preview.role_label("extra")}
+             for letter, label in labels.items()]
+    edited = st.data_editor(frame, key=f"mapeo_manual_{sheet}_{first}_{count}", hide_index=True,
+                            disabled=["Columna", "Encabezado"],
+                            column_config={"Se lee como": st.column_config.SelectboxColumn(
+                                "Se lee como", options=list(mapping.ROLE_BY_LABEL), required=True)})
+    roles = {row["Columna"]: mapping.ROLE_BY_LABEL[row["Se lee como"]] for row in edited}
+    if "name" not in roles.values():
+        st.caption("Elija cuál columna es la «Actividad» para poder ver la vista previa.")
+    elif st.button("Ver la vista previa con este mapeo", key="mapeo_manual_aplicar", icon=":material/preview:"):
+        mapping.pending().mappings[signature] = corrections.Mapping(signature, int(count), roles, labels)
+        st.rerun()
 
 
 def _read_upload(uploaded) -> bytes | None:
@@ -93,6 +129,8 @@ def _upload_section(db: store.Database) -> None:
             plan = _parse(uploaded.name, content, entity or None, int(year) if year else None)
     except PlanFileError as error:
         st.error(error.message, icon=":material/error:")
+        if "No se encontró una tabla de actividades" in error.message:
+            _choose_header(uploaded.name, content)
         return
     done = st.session_state.pop("_cargar_done", None)
     if done:
@@ -102,6 +140,11 @@ def _upload_section(db: store.Database) -> None:
                 "cambiaría nada.", icon=":material/task_alt:")
         return
     _preview(plan)
+    with st.expander("Asistente de mapeo: corregir columnas, dependencias o fases",
+                     icon=":material/tune:", expanded=bool(mapping.pending().mappings)):
+        if mapping.assistant(plan):
+            st.rerun()
+        _save_pending(db, plan.source_file)
     known = {(row["Entidad"], row["Vigencia"]) for _, row in data.load(plans.list_plans).iterrows()}
     _where_it_goes(plan, known)
     if st.button("Importar a la base de datos", type="primary", key="cargar_confirmar",
@@ -113,6 +156,47 @@ def _upload_section(db: store.Database) -> None:
             return
         st.cache_data.clear()
         st.session_state["_cargar_done"] = results[0].summary()
+        st.rerun()
+
+
+def _save_pending(db: store.Database, source_file: str) -> None:
+    mine = mapping.pending()
+    if not (mine.mappings or mine.offices or mine.phases):
+        return
+    st.info(f"Cambios sin guardar: {len(mine.mappings)} mapeo(s) de columnas, {len(mine.offices)} "
+            f"dependencia(s), {len(mine.phases)} fase(s). La vista previa ya los usa; guárdelos para "
+            "que se apliquen también a los próximos archivos.", icon=":material/edit_note:")
+    left, right = st.columns(2)
+    if left.button("Guardar mapeo y correcciones", key="mapeo_guardar", icon=":material/save:"):
+        try:
+            corrections.save(mine, db.path, created_by=admin.user_name(), source_file=source_file)
+        except (ValueError, store.DatabaseBusyError) as error:
+            st.error(str(error))
+            return
+        mapping.reset()
+        st.cache_data.clear()
+        st.rerun()
+    if right.button("Descartar cambios", key="mapeo_descartar", icon=":material/undo:"):
+        mapping.reset()
+        st.rerun()
+
+
+def _corrections_section(db: store.Database) -> None:
+    listed = data.load(corrections.listing)
+    if listed.empty:
+        st.info("No hay mapeos ni correcciones guardadas. Se crean con el asistente de mapeo al cargar "
+                "un archivo.")
+        return
+    tables.show(listed, key="correcciones", file_name="correcciones_guardadas",
+                description="Mapeos de columnas y correcciones guardadas.")
+    labels = {i: f"{r['Tipo']}: {r['Qué']} → {r['Se lee como']}"[:150] for i, r in listed.iterrows()}
+    chosen = st.selectbox("Corrección", list(labels), format_func=labels.get, key="correccion_elegida")
+    st.caption("Deshacer no cambia los planes ya importados: vuelva a importar el archivo para leerlo sin "
+               "la corrección.")
+    if st.button("Deshacer esta corrección", key="correccion_deshacer", icon=":material/undo:"):
+        row = listed.loc[chosen]
+        corrections.undo(row["_tipo"], row["_clave"], db.path)
+        st.cache_data.clear()
         st.rerun()
 
 
@@ -167,8 +251,8 @@ with layout.guard("la carga de planes"):
     st.caption("Administración: importar un plan o su seguimiento, reemplazar o borrar planes, "
                "y ver quién importó qué y cuándo.")
     database = data.database()
-    load_tab, plans_tab, history_tab = st.tabs(["Cargar un archivo", "Planes cargados",
-                                                 "Historial de importaciones"])
+    load_tab, plans_tab, history_tab, corrections_tab = st.tabs(
+        ["Cargar un archivo", "Planes cargados", "Historial de importaciones", "Correcciones guardadas"])
     with load_tab:
         _upload_section(database)
     with plans_tab:
@@ -176,3 +260,5 @@ with layout.guard("la carga de planes"):
     with history_tab:
         tables.show(data.load(plans.import_history, None), key="historial", file_name="historial_importaciones",
                     description="Historial de importaciones.")
+    with corrections_tab:
+        _corrections_section(database)

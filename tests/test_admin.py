@@ -190,3 +190,52 @@ def test_history_says_who_imported_what(db):
     assert list(history["Archivo"])[:2] == ["004_municipio_candelaria_2022_2023.xlsx",
                                             "002_alcaldia_cartago_2024.xlsx"]
     assert list(history["Quién"])[:1] == ["administrador"]
+
+
+# ---------------------------------------------------------------- mapping assistant
+
+
+def test_mapping_assistant_saved_mapping_is_reused_on_the_next_file(db, tmp_path):
+    from tests.test_mapping_assistant import odd_layout
+
+    first = odd_layout(tmp_path / "compromisos_T1.xlsx")
+    second = odd_layout(tmp_path / "compromisos_T2.xlsx", q2=("100%", "40%", "100%"))
+    at = login(start())
+    at.switch_page("pages/cargar.py").run()
+    upload(at, first)
+    assert at.error[0].value.startswith("No se encontró una tabla de actividades")
+    at.number_input(key="mapeo_fila").set_value(3).run()
+    # What a person does in the table: say what each column is.
+    at.session_state["mapeo_manual_Compromisos_3_1"] = {
+        "edited_rows": {0: {"Se lee como": "Actividad"}, 1: {"Se lee como": "Dependencia responsable"},
+                        2: {"Se lee como": "Fecha límite"}, 3: {"Se lee como": "Avance — Trimestre I"},
+                        4: {"Se lee como": "Avance — Trimestre II"},
+                        5: {"Se lee como": "No importar esta columna"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="mapeo_manual_aplicar").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Actividades"] == "3"
+    at.button(key="mapeo_guardar").click().run()
+    assert not at.exception
+    at.text_input(key="cargar_entidad").input("Personería de Ejemplo").run()
+    at.button(key="cargar_confirmar").click().run()
+    assert "3 actividades nuevas" in at.success[0].value
+
+    # Next quarter: the same headers are read with the saved mapping, no help needed.
+    upload(at, second)
+    assert not at.error
+    at.text_input(key="cargar_entidad").input("Personería de Ejemplo").run()
+    report = next(d.value for d in at.dataframe if "Mensaje" in d.value.columns)
+    assert report["Mensaje"].str.contains("mapeo de columnas guardado").any()
+    at.button(key="cargar_confirmar").click().run()
+    assert "0 actividades nuevas, 3 actualizadas, 3 lecturas de avance nuevas" in at.success[0].value
+
+    # The mapping is listed and can be undone.
+    con = store.connect_readonly(db)
+    assert con.execute("SELECT count(*) FROM saved_mapping").fetchall() == [(1,)]
+    con.close()
+    at.button(key="correccion_deshacer").click().run()
+    con = store.connect_readonly(db)
+    assert con.execute("SELECT count(*) FROM saved_mapping").fetchall() == [(0,)]
+    con.close()
