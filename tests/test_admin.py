@@ -239,3 +239,16 @@ def test_mapping_assistant_saved_mapping_is_reused_on_the_next_file(db, tmp_path
     con = store.connect_readonly(db)
     assert con.execute("SELECT count(*) FROM saved_mapping").fetchall() == [(0,)]
     con.close()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("0*.xlsx")))
+def test_preview_and_assistant_render_for_every_sample(db, name):
+    at = login(start())
+    at.switch_page("pages/cargar.py").run()
+    upload(at, SAMPLES / name)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    keys = [b.key for b in at.button]
+    if name.startswith("002_"):  # already in the test database
+        assert "cargar_confirmar" not in keys and any("ya está importado" in i.value for i in at.info)
+    else:
+        assert "cargar_confirmar" in keys and "mapeo_aplicar" in keys

@@ -41,8 +41,12 @@ def columns_editor(plan: ParsedPlan) -> dict[str, corr.Mapping]:
     changed = {}
     for sheet, mapping in plan.column_map.items():
         rows = []
+        # What the importer detected may be more precise than the offered
+        # roles (a schedule month with its year): offer it too.
+        by_label = dict(ROLE_BY_LABEL)
         for letter, role in mapping.items():
             meaning, _, header = role.partition(" ← ")
+            by_label.setdefault(preview.role_label(meaning), meaning)
             rows.append({"Columna": letter, "Encabezado": header, "Se lee como": preview.role_label(meaning)})
         frame = pd.DataFrame(rows)
         st.markdown(f"**Columnas de la hoja** {sheet}" if len(plan.column_map) > 1 else "**Columnas**")
@@ -50,9 +54,9 @@ def columns_editor(plan: ParsedPlan) -> dict[str, corr.Mapping]:
             frame, key=f"mapeo_columnas_{sheet}", hide_index=True, width="stretch",
             disabled=["Columna", "Encabezado"],
             column_config={"Se lee como": st.column_config.SelectboxColumn(
-                "Se lee como", options=list(ROLE_BY_LABEL), required=True)})
-        roles = {row["Columna"]: ROLE_BY_LABEL[row["Se lee como"]] for _, row in edited.iterrows()}
-        detected = {row["Columna"]: ROLE_BY_LABEL.get(row["Se lee como"]) for _, row in frame.iterrows()}
+                "Se lee como", options=list(by_label), required=True)})
+        roles = {row["Columna"]: by_label[row["Se lee como"]] for _, row in edited.iterrows()}
+        detected = {row["Columna"]: by_label[row["Se lee como"]] for _, row in frame.iterrows()}
         if roles != detected:
             changed[sheet] = corr.Mapping(plan.signatures[sheet], len(plan.header_rows[sheet]), roles,
                                           {row["Columna"]: row["Encabezado"] for _, row in frame.iterrows()})
