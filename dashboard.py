@@ -23,6 +23,7 @@ PAGES = [
     st.Page("pages/dependencias.py", title="Por dependencia", icon=":material/account_tree:"),
     st.Page("pages/fases.py", title="Por fase del ciclo", icon=":material/autorenew:"),
     st.Page("pages/actividades.py", title="Actividades", icon=":material/list_alt:"),
+    st.Page("pages/presentacion.py", title="Rendición de cuentas", icon=":material/co_present:"),
     st.Page("pages/calidad.py", title="Calidad de los datos", icon=":material/fact_check:"),
 ]
 

@@ -1,7 +1,8 @@
-"""Command line: ``python -m data_layer inspect|import ...``.
+"""Command line: ``python -m data_layer inspect|import|report ...``.
 
-A thin shell over data_layer.ingest and data_layer.loader; messages in Spanish.
-Exit codes: 0 done (warnings included), 2 a file could not be read.
+A thin shell over data_layer.ingest, data_layer.loader and data_layer.report;
+messages in Spanish. Exit codes: 0 done (warnings included), 2 a file could not
+be read or a value given cannot be used.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from data_layer import loader, preview, store
 from data_layer.errors import PlanFileError
 from data_layer.ingest import read_plan
 from data_layer.model import ParsedPlan
+from data_layer.report.options import ReportInputError
+
 
 def inspect_summary(plan: ParsedPlan) -> dict:
     """The figures ``inspect --json`` prints (see data_layer.preview.summary)."""
@@ -71,9 +74,44 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The PDF report of the filtered view, as the dashboard would show it."""
+    # Only this command loads the report (and, when writing, reportlab and matplotlib).
+    from data_layer import report
+    from data_layer.report import options
+
+    path = Path(args.db) if args.db else store.default_db_path()
+    out = Path(args.out)
+    if not (out.is_dir() or out.parent.is_dir()):
+        raise ReportInputError(f"No existe la carpeta {out.parent} donde guardar el informe. "
+                               "Créela o indique otra ruta con --out.")
+    try:
+        con = store.connect_readonly(path)
+    except FileNotFoundError:
+        raise ReportInputError(
+            f"No existe la base de datos {path}. Indíquela con --db o con la variable "
+            "TABLERO_DB (o abra el tablero una vez para crear la de ejemplo).") from None
+    with con:
+        filters = options.resolve(
+            con, entidad=args.entidad or (), vigencia=args.vigencia or (), corte=args.corte,
+            dependencia=args.dependencia or (), fase=args.fase or (),
+            umbral_rojo=args.umbral_rojo, umbral_verde=args.umbral_verde)
+        if not options.known_cutoff(con, filters):
+            print(f"Aviso: {args.corte} no es una fecha de corte de seguimiento de estos "
+                  "planes; el estado de cada actividad es el de su último reporte hasta esa "
+                  "fecha.", file=sys.stderr)
+        content = report.build(con, filters)
+    target = report.write_pdf(content, out)
+    print(f"Informe de {content.entity_heading} ({content.corte_text.lower()}): "
+          f"{content.description}")
+    print(f"Guardado en {target}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data_layer",
-                                     description="Planes de participación ciudadana: leer e importar.")
+                                     description="Planes de participación ciudadana: leer, "
+                                                 "importar e informar.")
     sub = parser.add_subparsers(dest="command", required=True)
     inspect = sub.add_parser("inspect", help="leer un plan sin guardar nada y mostrar lo que se entendió")
     inspect.add_argument("path")
@@ -93,14 +131,43 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (inspect, imp):
         command.add_argument("--entidad", help="nombre de la entidad, si el archivo no lo dice")
         command.add_argument("--vigencia", type=int, help="año del plan, si el archivo no lo dice")
+    _add_report_parser(sub)
     return parser
+
+
+def _add_report_parser(sub) -> None:
+    rep = sub.add_parser(
+        "report", help="informe PDF de rendición de cuentas con los filtros del tablero",
+        description="Genera el informe PDF de la vista filtrada, con las mismas cifras del "
+                    "tablero. Los nombres se aceptan sin importar tildes ni mayúsculas; las "
+                    "opciones que admiten varios valores se repiten (--fase diagnostico "
+                    "--fase formulacion).")
+    rep.add_argument("--out", default=".", help="archivo .pdf a escribir, o carpeta donde "
+                     "guardarlo con el nombre informe_<entidad>_<corte>.pdf (por defecto: "
+                     "la carpeta actual)")
+    rep.add_argument("--entidad", action="append", help="entidad (se puede repetir)")
+    rep.add_argument("--vigencia", action="append", help="año del plan (se puede repetir)")
+    rep.add_argument("--corte", help="fecha de corte, dd/mm/aaaa o aaaa-mm-dd (por defecto "
+                                     "el último corte de los planes elegidos)")
+    rep.add_argument("--dependencia", action="append", help="dependencia (se puede repetir)")
+    rep.add_argument("--fase", action="append", help="fase: diagnostico, formulacion, "
+                     "implementacion, seguimiento_evaluacion, transversal, sin_clasificar o "
+                     "su nombre («Seguimiento y evaluación»); se puede repetir")
+    rep.add_argument("--umbral-rojo", help="rojo por debajo de este avance (por defecto 60)")
+    rep.add_argument("--umbral-verde", help="verde desde este avance (por defecto 80)")
+    rep.add_argument("--db", help=f"archivo DuckDB (por defecto {store.default_db_path()}; "
+                                  "variable TABLERO_DB)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"inspect": cmd_inspect, "import": cmd_import, "synth": cmd_synth}
+    handlers = {"inspect": cmd_inspect, "import": cmd_import, "synth": cmd_synth,
+                "report": cmd_report}
     try:
         return handlers[args.command](args)
+    except ReportInputError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 2
     except PlanFileError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@ import streamlit as st
 
 from data_layer import es_co, queries, semaforo
 from data_layer.queries import AVANCE
-from ui import charts, data, drilldown, layout, legend, tables
+from ui import charts, data, drilldown, layout, legend, presentation, tables
 
 with layout.guard("el resumen"):
     view = layout.header("Resumen", "El estado del plan de participación ciudadana al corte "
@@ -36,6 +36,10 @@ with layout.guard("el resumen"):
                       "tampoco tienen reporte")
     if others:
         st.caption("Además: " + "; ".join(others) + ".")
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        presentation.pdf_button(filters, key="resumen_pdf")
+        st.page_link("pages/presentacion.py", label="Presentar en la rendición de cuentas",
+                     icon=":material/co_present:")
 
     if view.compare:
         st.subheader("Comparación entre entidades", anchor=False)

@@ -14,15 +14,28 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data_layer import es_co, semaforo, status
+from data_layer.filters import Filters
 from data_layer.queries import AVANCE
+from data_layer.report.content import file_stem, slug
 from data_layer.semaforo import Umbrales
 
+# Every chart keeps Plotly's camera button: "Download plot as a PNG".
 CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoom2d", "pan2d", "zoomIn2d",
                                "zoomOut2d", "autoScale2d", "resetScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "toImageButtonOptions": {"format": "png", "scale": 2,
+                             "filename": "grafica_tablero_participacion"},
 }
+
+
+def config(name: str, filters: Filters | None = None) -> dict:
+    """:data:`CONFIG` with the PNG's file name: the chart, and the entity and
+    cut-off of ``filters`` ("avance_dependencias_alcaldia_de_cartago_2024-09-30.png")."""
+    stem = slug(name) + (f"_{file_stem(filters.entidad, filters.corte)}" if filters else "")
+    return {**CONFIG, "toImageButtonOptions": {**CONFIG["toImageButtonOptions"],
+                                               "filename": stem}}
+
 
 ESTADO_COLORS = {
     "cumplida": "#009E73",  # bluish green

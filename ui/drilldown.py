@@ -42,7 +42,8 @@ def chart(fig: go.Figure, key: str, filters: Filters, hint: str = HINT) -> None:
     """Draw ``fig``; when one of its bars is clicked, list the activities behind it."""
     generation = st.session_state.get(f"_gen_{key}", 0)
     event = st.plotly_chart(fig, key=f"{key}__{generation}", on_select="rerun",
-                            selection_mode="points", config=charts.CONFIG, width="stretch")
+                            selection_mode="points", config=charts.config(key, filters),
+                            width="stretch")
     points = event.selection.points if event and event.selection else []
     drill_json = selected_filter(points)
     if drill_json is None:
