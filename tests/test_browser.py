@@ -14,7 +14,7 @@ import pytest
 
 from data_layer import export, queries, store
 from data_layer.filters import Filters
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser_support import CHROMIUM, launch_chromium, serve
 from tests.conftest import CARTAGO, ROOT
 from ui import tables
 
@@ -42,11 +42,8 @@ def server(db_path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

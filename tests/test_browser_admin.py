@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from data_layer import loader, store
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser_support import CHROMIUM, launch_chromium, serve
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -33,12 +33,8 @@ def server(admin_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tab(server):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="es-CO")
-        yield page
-        browser.close()
+    with launch_chromium() as browser:
+        yield browser.new_page(viewport={"width": 1440, "height": 1000}, locale="es-CO")
 
 
 def idle(tab) -> None:

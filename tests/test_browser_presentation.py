@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from data_layer import loader, store
 from data_layer.filters import Filters
 from data_layer.report import build, screens
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser_support import CHROMIUM, launch_chromium, serve
 from tests.conftest import ROOT, SANATORIO
 from ui import presentation
 
@@ -64,11 +64,8 @@ def server(sample_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def open_presentation(browser, server, entity: str, viewport: dict):
