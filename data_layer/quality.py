@@ -11,7 +11,8 @@ import pandas as pd
 
 from data_layer.filters import Filters
 from data_layer.model import PHASE_LABELS
-from data_layer.sql import PLAN_SCOPE, run
+from data_layer.queries import map_each
+from data_layer.sql import PLAN_SCOPE, derived, run
 
 SEVERITY_LABELS = {"error": "Error", "aviso": "Aviso", "info": "Decisión del importador"}
 
@@ -24,22 +25,10 @@ def _plans(filters: Filters) -> tuple[str, dict[str, object]]:
 def plan_quality(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per plan: how much of it was understood."""
     plans, params = _plans(filters)
+    # Counts over activities, offices and cut-offs come per plan from the
+    # derived table plan_calidad (data_layer.status).
     return run(con, f"""
         WITH p AS ({plans}),
-        act AS (
-            SELECT plan_id, count(*) AS n,
-                count(*) FILTER (WHERE phase_source = 'declarada') AS declaradas,
-                count(*) FILTER (WHERE phase_source = 'inferida' AND phase <> 'sin_clasificar')
-                    AS inferidas,
-                count(*) FILTER (WHERE phase = 'sin_clasificar') AS sin_fase,
-                count(*) FILTER (WHERE due_date IS NULL) AS sin_fecha
-            FROM activity GROUP BY plan_id),
-        ofi AS (
-            SELECT a.plan_id, count(DISTINCT o.office) AS oficinas,
-                count(DISTINCT o.office_raw) AS escrituras,
-                count(DISTINCT a.activity_id) AS con_oficina
-            FROM activity a JOIN activity_office o ON o.activity_id = a.activity_id
-            GROUP BY a.plan_id),
         imp AS (
             SELECT i.plan_id,
                 count(*) FILTER (WHERE s.severity = 'error') AS errores,
@@ -49,32 +38,26 @@ def plan_quality(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
         omit AS (
             SELECT i.plan_id, count(k.row_number) AS omitidas
             FROM import_file i LEFT JOIN skipped_row k ON k.import_id = i.import_id
-            GROUP BY i.plan_id),
-        cortes AS (
-            SELECT a.plan_id, count(DISTINCT r.cutoff) AS cortes
-            FROM reading_current r JOIN activity a ON a.activity_id = r.activity_id
-            GROUP BY a.plan_id)
+            GROUP BY i.plan_id)
         SELECT p.entidad AS "Entidad", p.vigencia AS "Vigencia",
             (SELECT count(*) FROM import_file i WHERE i.plan_id = p.plan_id)
                 AS "Archivos importados",
-            coalesce(act.n, 0) AS "Actividades",
-            coalesce(act.declaradas, 0) AS "Fase declarada",
-            coalesce(act.inferidas, 0) AS "Fase inferida",
-            coalesce(act.sin_fase, 0) AS "Sin fase",
-            coalesce(act.sin_fecha, 0) AS "Sin fecha límite",
-            coalesce(act.n, 0) - coalesce(ofi.con_oficina, 0) AS "Sin dependencia",
-            coalesce(ofi.oficinas, 0) AS "Dependencias",
-            coalesce(ofi.escrituras, 0) AS "Formas de escribirlas",
-            coalesce(cortes.cortes, 0) AS "Cortes con seguimiento",
+            coalesce(q.n, 0) AS "Actividades",
+            coalesce(q.declaradas, 0) AS "Fase declarada",
+            coalesce(q.inferidas, 0) AS "Fase inferida",
+            coalesce(q.sin_fase, 0) AS "Sin fase",
+            coalesce(q.sin_fecha, 0) AS "Sin fecha límite",
+            coalesce(q.n, 0) - coalesce(q.con_oficina, 0) AS "Sin dependencia",
+            coalesce(q.oficinas, 0) AS "Dependencias",
+            coalesce(q.escrituras, 0) AS "Formas de escribirlas",
+            coalesce(q.cortes, 0) AS "Cortes con seguimiento",
             coalesce(imp.errores, 0) AS "Errores",
             coalesce(imp.avisos, 0) AS "Avisos",
             coalesce(omit.omitidas, 0) AS "Filas omitidas"
         FROM p
-        LEFT JOIN act ON act.plan_id = p.plan_id
-        LEFT JOIN ofi ON ofi.plan_id = p.plan_id
+        LEFT JOIN {derived(con)}.plan_calidad q ON q.plan_id = p.plan_id
         LEFT JOIN imp ON imp.plan_id = p.plan_id
         LEFT JOIN omit ON omit.plan_id = p.plan_id
-        LEFT JOIN cortes ON cortes.plan_id = p.plan_id
         ORDER BY "Entidad", "Vigencia"
     """, params)
 
@@ -83,22 +66,25 @@ def import_report(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     """One row per imported file, oldest first: what it added and what it reported."""
     plans, params = _plans(filters)
     return run(con, f"""
-        WITH p AS ({plans})
+        WITH p AS ({plans}),
+        s AS (
+            SELECT import_id,
+                count(*) FILTER (WHERE severity = 'error') AS errores,
+                count(*) FILTER (WHERE severity = 'aviso') AS avisos,
+                count(*) FILTER (WHERE severity = 'info') AS decisiones
+            FROM import_issue GROUP BY import_id),
+        k AS (SELECT import_id, count(*) AS omitidas FROM skipped_row GROUP BY import_id)
         SELECT p.entidad AS "Entidad", p.vigencia AS "Vigencia", i.source_file AS "Archivo",
             i.file_format AS "Formato", i.layout AS "Estructura detectada",
             i.imported_at AS "Importado el",
             i.activities_added AS "Actividades nuevas",
             i.activities_updated AS "Actividades actualizadas",
             i.readings_added AS "Lecturas nuevas", i.readings_changed AS "Lecturas cambiadas",
-            (SELECT count(*) FROM import_issue s
-             WHERE s.import_id = i.import_id AND s.severity = 'error') AS "Errores",
-            (SELECT count(*) FROM import_issue s
-             WHERE s.import_id = i.import_id AND s.severity = 'aviso') AS "Avisos",
-            (SELECT count(*) FROM import_issue s
-             WHERE s.import_id = i.import_id AND s.severity = 'info') AS "Decisiones",
-            (SELECT count(*) FROM skipped_row k WHERE k.import_id = i.import_id)
-                AS "Filas omitidas"
+            coalesce(s.errores, 0) AS "Errores", coalesce(s.avisos, 0) AS "Avisos",
+            coalesce(s.decisiones, 0) AS "Decisiones", coalesce(k.omitidas, 0) AS "Filas omitidas"
         FROM import_file i JOIN p ON p.plan_id = i.plan_id
+        LEFT JOIN s ON s.import_id = i.import_id
+        LEFT JOIN k ON k.import_id = i.import_id
         ORDER BY i.imported_at, i.import_id
     """, params)
 
@@ -147,7 +133,7 @@ def inferred_phases(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
         WHERE a.phase_source = 'inferida'
         ORDER BY "Entidad", "Vigencia", a.seq
     """, params)
-    df.insert(4, "Fase inferida", df["_fase"].map(lambda code: PHASE_LABELS.get(code, code)))
+    df.insert(4, "Fase inferida", map_each(df["_fase"], lambda code: PHASE_LABELS.get(code, code)))
     return df
 
 
@@ -155,15 +141,16 @@ def office_merges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     """How each office was written in the plans and the name it was merged into;
     rewritten spellings first."""
     plans, params = _plans(filters)
+    # Activities per (plan, spelling, office) come from the derived table
+    # oficina_escritura; an activity belongs to one plan, so they add up.
     return run(con, f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", o.office_raw AS "Como aparece en el plan",
             o.office AS "Dependencia normalizada",
-            count(DISTINCT o.activity_id) AS "Actividades",
+            CAST(sum(o.actividades) AS BIGINT) AS "Actividades",
             CASE WHEN o.office_raw = o.office THEN 'No' ELSE 'Sí' END AS "¿Se reescribió?"
-        FROM activity_office o
-        JOIN activity a ON a.activity_id = o.activity_id
-        JOIN p ON p.plan_id = a.plan_id
+        FROM {derived(con)}.oficina_escritura o
+        JOIN p ON p.plan_id = o.plan_id
         GROUP BY ALL
         ORDER BY "¿Se reescribió?" DESC, "Entidad", "Dependencia normalizada",
             "Como aparece en el plan"

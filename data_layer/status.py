@@ -29,8 +29,26 @@ it is also unreported: overdue work is what the comité asks about first.
 
 ``valor`` — the number of the reading (NULL unless the reading is an avance);
 averages use only these.
+
+Two forms of the same rules:
+
+- :func:`activity_state_sql` computes the relation from the stored tables in
+  one statement. It is the definition, kept readable; it reads every reading
+  and is far too slow for the dashboard at national scale (seconds per query
+  at a million activities).
+- :data:`DERIVED_SQL` materialises, once per database file, the state of every
+  activity at every cut-off of its plan (table ``estado_corte``, plus one row
+  per activity for "before the plan's first cut-off"), and
+  :func:`state_sql` reads the relation at a cut-off, or the history up to it,
+  out of it with a range filter and two tiny joins. The state at a cut-off D is
+  the one at the plan's last cut-off ≤ D (the readings that exist only change
+  at the plan's cut-offs), except ``vencida``, which compares the fecha límite
+  with D itself and is computed when read. tests/test_bench.py checks that both
+  forms give the same relation.
 """
 from __future__ import annotations
+
+import re
 
 from data_layer import semaforo
 
@@ -165,3 +183,266 @@ def activity_state_sql(cortes: str = CORTE_UNICO) -> str:
     return _STATE_SQL.format(cortes=cortes, sin=SIN_ESPECIFICAR,
                              sin_dependencia=SIN_DEPENDENCIA,
                              semaforo=semaforo.sql_case("valor"))
+
+
+# ------------------------------------------------------------------ materialised
+
+DERIVED_CATALOG = "tablero_derivados"
+
+# Statements that build the derived tables in schema ``{d}`` (e.g.
+# ``tablero_derivados.main``) from the stored tables. Order matters.
+DERIVED_SQL: tuple[str, ...] = (
+    # One row per plan: the plan-level columns filters use.
+    """CREATE OR REPLACE TABLE {d}.plan_dim AS
+       SELECT p.plan_id, e.name AS entidad, p.vigencia
+       FROM plan p JOIN entity e ON e.entity_id = p.entity_id""",
+    # Current readings with a cutoff (the view reading_current, materialised once).
+    """CREATE OR REPLACE TABLE {d}.lectura_vigente AS
+       SELECT r.activity_id, a.plan_id, r.cutoff, r.period_kind, r.period_index, r.import_id,
+              r.period_label, r.state, r.value, r.planned, r.executed
+       FROM reading r JOIN activity a ON a.activity_id = r.activity_id
+       WHERE r.cutoff IS NOT NULL
+       QUALIFY row_number() OVER (PARTITION BY r.activity_id, r.period_kind, r.period_index
+                                  ORDER BY r.import_id DESC) = 1""",
+    # One row per (plan, cut-off of its readings), with its neighbours.
+    """CREATE OR REPLACE TABLE {d}.plan_corte AS
+       SELECT plan_id, corte, periodo,
+              lag(corte) OVER w AS corte_previo,
+              coalesce(lead(corte) OVER w, 'infinity'::DATE) AS corte_siguiente
+       FROM (SELECT plan_id, cutoff AS corte, min(period_label) AS periodo
+             FROM {d}.lectura_vigente GROUP BY ALL)
+       WINDOW w AS (PARTITION BY plan_id ORDER BY corte)""",
+    # Each distinct list of offices once (activities point to it by number).
+    """CREATE OR REPLACE TABLE {d}.oficinas_actividad AS
+       SELECT a.activity_id, coalesce(o.lista, ['{sin_dependencia}']) AS lista
+       FROM activity a LEFT JOIN (
+           SELECT activity_id, list(office ORDER BY office) AS lista
+           FROM activity_office GROUP BY activity_id) o ON o.activity_id = a.activity_id""",
+    """CREATE OR REPLACE TABLE {d}.oficinas AS
+       SELECT CAST(row_number() OVER (ORDER BY lista) AS INTEGER) AS oficinas,
+              lista AS dependencias_lista
+       FROM (SELECT DISTINCT lista FROM {d}.oficinas_actividad)""",
+    # The state of every activity at every cut-off of its plan, and before the first.
+    """CREATE OR REPLACE TABLE {d}.estado_corte AS
+       WITH actividad AS (
+           SELECT a.activity_id, a.plan_id, a.seq, a.phase AS fase, a.phase_source AS fase_origen,
+                  coalesce(a.participation_level, '{sin}') AS nivel,
+                  coalesce(a.value_groups, '{sin}') AS grupo_valor,
+                  coalesce(a.due_date, cr.fin) AS fecha_limite,
+                  CASE WHEN a.due_date IS NOT NULL THEN 'plan'
+                       WHEN cr.fin IS NOT NULL THEN 'cronograma' END AS fecha_limite_origen,
+                  c.oficinas
+           FROM activity a
+           JOIN {d}.oficinas_actividad oa ON oa.activity_id = a.activity_id
+           JOIN {d}.oficinas c ON c.dependencias_lista = oa.lista
+           LEFT JOIN (SELECT activity_id, last_day(max(month)) AS fin
+                      FROM schedule WHERE planned > 0 GROUP BY activity_id) cr
+                  ON cr.activity_id = a.activity_id
+       ),
+       lectura AS (  -- the reading used at a cutoff: latest period among those of that cutoff
+           SELECT * FROM {d}.lectura_vigente
+           QUALIFY row_number() OVER (PARTITION BY activity_id, cutoff
+                                      ORDER BY period_index DESC, period_kind) = 1
+       ),
+       rejilla AS (
+           SELECT a.*, pc.corte AS desde, pc.corte_siguiente AS hasta, pc.corte_previo
+           FROM actividad a JOIN {d}.plan_corte pc ON pc.plan_id = a.plan_id
+       ),
+       leida AS (
+           SELECT g.*, l.period_label AS periodo, l.cutoff AS fecha_lectura, l.state AS lectura,
+                  l.planned AS programado, l.executed AS ejecutado,
+                  l.period_kind AS lectura_periodo, l.period_index AS lectura_indice,
+                  l.import_id AS lectura_importacion,
+                  CASE WHEN l.state IS NULL OR l.state IN ('sin_reporte', 'ilegible') THEN 'sin_reporte'
+                       WHEN l.state = 'no_programada' THEN 'no_programada'
+                       WHEN l.value >= 100 THEN 'cumplida'
+                       ELSE 'en_curso' END AS estado_lectura,
+                  CASE WHEN l.state = 'avance' THEN l.value END AS valor
+           FROM rejilla g ASOF LEFT JOIN lectura l
+                ON l.activity_id = g.activity_id AND g.desde >= l.cutoff
+       ),
+       historia AS (
+           SELECT *, CASE WHEN coalesce(fecha_limite < desde
+                                        AND estado_lectura NOT IN ('cumplida', 'sin_seguimiento'),
+                                        false)
+                          THEN 'vencida' ELSE estado_lectura END AS estado_en_corte
+           FROM leida
+       ),
+       todo AS (
+           SELECT *, lag(estado_en_corte) OVER w AS estado_previo,
+                  lag(valor) OVER w AS valor_previo,
+                  coalesce(lag(estado_lectura) OVER w = 'cumplida', false) AS cumplida_antes
+           FROM historia WINDOW w AS (PARTITION BY activity_id ORDER BY desde)
+           UNION ALL BY NAME
+           SELECT a.*, '-infinity'::DATE AS desde, coalesce(pc.primero, 'infinity'::DATE) AS hasta,
+                  'sin_seguimiento' AS estado_lectura, 'sin_seguimiento' AS estado_en_corte,
+                  false AS cumplida_antes
+           FROM actividad a LEFT JOIN (SELECT plan_id, min(corte) AS primero
+                                       FROM {d}.plan_corte GROUP BY plan_id) pc
+                ON pc.plan_id = a.plan_id
+       )
+       -- The rows valid from each plan's latest cut-off on (the default view)
+       -- first, in row groups of their own: a scan at that cut-off skips the
+       -- others by their min/max (cheaper than sorting the table).
+       SELECT * FROM todo WHERE hasta = 'infinity'::DATE
+       UNION ALL
+       SELECT * FROM todo WHERE hasta < 'infinity'::DATE""",
+    # The history per (plan, cut-off), for views that select whole plans only
+    # (the national view): what progress_by_period and states_by_period count.
+    """CREATE OR REPLACE TABLE {d}.historia_plan AS
+       SELECT plan_id, desde AS corte, count(*) AS actividades,
+              count(*) FILTER (WHERE fecha_limite <= desde
+                  AND (corte_previo IS NULL OR fecha_limite > corte_previo)) AS programadas_periodo,
+              count(*) FILTER (WHERE estado_lectura = 'cumplida' AND NOT cumplida_antes)
+                  AS cumplidas_periodo,
+              count(*) FILTER (WHERE fecha_limite <= desde) AS programadas_corte,
+              count(*) FILTER (WHERE estado_lectura = 'cumplida') AS cumplidas_corte,
+              count(*) FILTER (WHERE estado_en_corte = 'vencida') AS vencidas,
+              sum(valor) AS suma_valor, count(valor) AS con_avance,
+              count(*) FILTER (WHERE fecha_limite IS NULL) AS sin_fecha,
+              sum(ejecutado) FILTER (WHERE programado > 0) AS ejecutado,
+              sum(programado) FILTER (WHERE programado > 0) AS programado
+       FROM {d}.estado_corte WHERE desde > '-infinity'::DATE
+       GROUP BY plan_id, desde""",
+    """CREATE OR REPLACE TABLE {d}.historia_estado AS
+       SELECT plan_id, desde AS corte, estado_en_corte AS estado, count(*) AS actividades
+       FROM {d}.estado_corte WHERE desde > '-infinity'::DATE
+       GROUP BY ALL""",
+    # What the sidebar offers, per plan.
+    """CREATE OR REPLACE TABLE {d}.plan_opcion AS
+       SELECT DISTINCT a.plan_id, 'fase' AS campo, a.phase AS valor FROM activity a
+       UNION ALL
+       SELECT DISTINCT a.plan_id, 'grupo_valor', coalesce(a.value_groups, '{sin}') FROM activity a
+       UNION ALL
+       SELECT DISTINCT a.plan_id, 'dependencia', unnest(oa.lista)
+       FROM activity a JOIN {d}.oficinas_actividad oa ON oa.activity_id = a.activity_id""",
+    # Per plan, what the data-quality page counts over activities and offices.
+    """CREATE OR REPLACE TABLE {d}.plan_calidad AS
+       WITH act AS (
+           SELECT plan_id, count(*) AS n,
+               count(*) FILTER (WHERE phase_source = 'declarada') AS declaradas,
+               count(*) FILTER (WHERE phase_source = 'inferida' AND phase <> 'sin_clasificar')
+                   AS inferidas,
+               count(*) FILTER (WHERE phase = 'sin_clasificar') AS sin_fase,
+               count(*) FILTER (WHERE due_date IS NULL) AS sin_fecha
+           FROM activity GROUP BY plan_id),
+       ofi AS (
+           SELECT a.plan_id, count(DISTINCT o.office) AS oficinas,
+               count(DISTINCT o.office_raw) AS escrituras,
+               count(DISTINCT a.activity_id) AS con_oficina
+           FROM activity a JOIN activity_office o ON o.activity_id = a.activity_id
+           GROUP BY a.plan_id),
+       cortes AS (SELECT plan_id, count(*) AS cortes FROM {d}.plan_corte GROUP BY plan_id)
+       SELECT p.plan_id, coalesce(act.n, 0) AS n, coalesce(act.declaradas, 0) AS declaradas,
+              coalesce(act.inferidas, 0) AS inferidas, coalesce(act.sin_fase, 0) AS sin_fase,
+              coalesce(act.sin_fecha, 0) AS sin_fecha, coalesce(ofi.oficinas, 0) AS oficinas,
+              coalesce(ofi.escrituras, 0) AS escrituras,
+              coalesce(ofi.con_oficina, 0) AS con_oficina, coalesce(cortes.cortes, 0) AS cortes
+       FROM plan p
+       LEFT JOIN act ON act.plan_id = p.plan_id
+       LEFT JOIN ofi ON ofi.plan_id = p.plan_id
+       LEFT JOIN cortes ON cortes.plan_id = p.plan_id""",
+    # Per plan, each way an office was written and the name it was merged into.
+    """CREATE OR REPLACE TABLE {d}.oficina_escritura AS
+       SELECT a.plan_id, o.office_raw, o.office, count(DISTINCT o.activity_id) AS actividades
+       FROM activity_office o JOIN activity a ON a.activity_id = o.activity_id
+       GROUP BY ALL""",
+    "DROP TABLE {d}.lectura_vigente",
+    "DROP TABLE {d}.oficinas_actividad",
+)
+
+
+def derived_sql(schema: str) -> list[str]:
+    """The statements of :data:`DERIVED_SQL` for the schema ``schema``."""
+    return [statement.replace("{d}", schema).replace("{sin}", SIN_ESPECIFICAR)
+            .replace("{sin_dependencia}", SIN_DEPENDENCIA) for statement in DERIVED_SQL]
+
+
+# Columns of the activity and of its reading that only the table of activities
+# and the text search need; joined from the stored tables when asked for.
+_TEXT_COLUMNS = """
+    SELECT n.*, a.code AS codigo, a.group_name AS grupo, a.name AS actividad,
+           a.objective AS objetivo, a.product AS producto, a.indicator AS indicador,
+           a.phase_raw AS fase_texto, a.instance AS instancia, a.start_date AS fecha_inicio,
+           a.evidence_means AS medio_verificacion, a.source_sheet AS hoja, a.source_row AS fila,
+           array_to_string(n.dependencias_lista, '; ') AS dependencias,
+           r.raw AS valor_original, r.observation AS observacion, r.evidence AS evidencia
+    FROM ({narrow}) n
+    JOIN activity a ON a.activity_id = n.activity_id
+    LEFT JOIN reading r ON r.activity_id = n.activity_id AND r.period_kind = n.lectura_periodo
+         AND r.period_index = n.lectura_indice AND r.import_id = n.lectura_importacion
+"""
+_SEARCH_TEXT = """
+    SELECT *, strip_accents(lower(concat_ws(' ', codigo, actividad, grupo, objetivo, producto,
+           indicador, grupo_valor, instancia, dependencias, observacion))) AS texto_busqueda
+    FROM ({wide})
+"""
+
+
+_BASE_COLUMNS = ("activity_id", "plan_id", "seq", "fase", "fase_origen", "nivel", "grupo_valor",
+                 "fecha_limite", "fecha_limite_origen", "oficinas", "periodo", "fecha_lectura",
+                 "lectura", "valor", "programado", "ejecutado", "estado_lectura", "corte_previo",
+                 "estado_previo", "valor_previo", "cumplida_antes", "lectura_periodo",
+                 "lectura_indice", "lectura_importacion")
+_TEXT_NEEDS = ("activity_id", "dependencias_lista", "grupo_valor", "lectura_periodo",
+               "lectura_indice", "lectura_importacion")
+
+
+def state_sql(schema: str, *, history: bool = False, offices: bool = False,
+              text: bool = False, corte_known: bool = True, uses: str | None = None) -> str:
+    """The activity-state relation read from the derived tables in ``schema``.
+
+    ``history=False``: one row per activity at the cut-off ``$corte`` (the
+    CORTE_UNICO form); ``history=True``: one row per (activity, cut-off of its
+    plan up to ``$corte``) (the CORTES_DEL_PLAN form). Either way it adds
+    ``corte_previo``, ``estado_previo``, ``valor_previo`` (the state at the
+    plan's previous cut-off) and ``cumplida_antes``. ``offices`` adds
+    ``dependencias_lista``; ``text`` adds the text columns, ``dependencias`` and
+    ``texto_busqueda``. ``corte_known=False`` is the case of no cut-off at all
+    (``$corte`` is NULL): every activity is sin_seguimiento.
+
+    ``uses``, the SQL that will read the relation, keeps only the columns it
+    names: a narrower statement is planned in a fraction of the time, which
+    matters when the answer itself takes a few milliseconds.
+    """
+    if history:
+        rows = "h.desde > '-infinity'::DATE AND h.desde <= CAST($corte AS DATE)"
+        corte = "h.desde"
+        vencida = "h.estado_en_corte = 'vencida'"
+    else:
+        rows = ("h.desde <= CAST($corte AS DATE) AND h.hasta > CAST($corte AS DATE)"
+                if corte_known else "h.desde = '-infinity'::DATE")
+        corte = "CAST($corte AS DATE)"
+        vencida = (f"coalesce(h.fecha_limite < {corte} AND h.estado_lectura NOT IN "
+                   "('cumplida', 'sin_seguimiento'), false)")
+    offices = offices or text
+    columns = {name: f"h.{name}" for name in _BASE_COLUMNS}
+    columns |= {
+        "entidad": "p.entidad", "vigencia": "p.vigencia", "corte": corte, "vencida": vencida,
+        "estado": f"CASE WHEN {vencida} THEN 'vencida' ELSE h.estado_lectura END",
+        "semaforo": semaforo.sql_case("h.valor"),
+    }
+    if offices:
+        columns["dependencias_lista"] = "c.dependencias_lista"
+    if uses is not None and re.search(r"\*\s*(?:,|FROM\b)", uses, re.IGNORECASE):
+        uses = None  # SELECT * or f.*: every column
+    if uses is not None and not text:
+        named = set(re.findall(r"[a-z_]+", uses))
+        columns = {name: sql for name, sql in columns.items() if name in named} or {
+            "activity_id": "h.activity_id"}
+    elif uses is not None:
+        named = set(re.findall(r"[a-z_]+", uses)) | set(_TEXT_NEEDS) | {
+            "codigo", "actividad", "grupo", "objetivo", "producto", "indicador", "instancia",
+            "observacion"}
+        columns = {name: sql for name, sql in columns.items() if name in named}
+    select = ",\n               ".join(f"{sql} AS {name}" for name, sql in columns.items())
+    narrow = f"""
+        SELECT {select}
+        FROM {schema}.estado_corte h
+        JOIN {schema}.plan_dim p ON p.plan_id = h.plan_id
+        {f"JOIN {schema}.oficinas c ON c.oficinas = h.oficinas" if offices else ""}
+        WHERE {rows}
+    """
+    if not text:
+        return narrow
+    return _SEARCH_TEXT.format(wide=_TEXT_COLUMNS.format(narrow=narrow))
