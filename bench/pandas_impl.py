@@ -1,0 +1,550 @@
+"""The baseline: the same figures computed with pandas from whole tables in memory.
+
+This is how most Streamlit dashboards are written: load every table once into
+DataFrames (cached), then answer each view with boolean masks and
+``groupby``. To make the comparison about the engine and not about a
+cleverer data model, the baseline gets the same help ours has: the state of
+every activity at every cut-off of its plan is computed once (``PandasTablero``
+builds it when it loads the tables, like our derived tables; both build times
+are reported apart), and each query then selects the rows of its cut-off,
+applies the filters and aggregates. It does not get our per-plan roll-ups of
+the history (``historia_plan``), so progress_by_period and states_by_period
+compare a roll-up lookup with a full aggregation (said so in the README).
+
+Every query returns the same raw frame as the SQL of ``data_layer.queries``
+and goes through the same ``finish_*`` function, so the outputs can be
+compared cell by cell (tests/test_bench.py does, on small databases).
+"""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from data_layer import queries, status
+from data_layer.filters import Filters
+from data_layer.model import PHASES
+
+TABLES = ("entity", "plan", "import_file", "activity", "activity_office", "schedule", "reading",
+          "import_issue", "skipped_row")
+ESTADOS = list(status.ESTADOS)
+BEFORE = pd.Timestamp("1678-01-01")  # "before the first cut-off" (DuckDB: -infinity)
+NEVER = pd.Timestamp("2261-12-31")  # "no next cut-off" (DuckDB: infinity)
+
+
+def load_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Every table, whole, as DataFrames (what a cached ``pd.read_sql`` gives)."""
+    return {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES}
+
+
+def _day(value: object) -> pd.Timestamp:
+    return pd.Timestamp(value) if value is not None else pd.NaT
+
+
+class PandasTablero:
+    """Whole tables in memory plus the per-(activity, cut-off) state."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.t = tables
+        plan = tables["plan"].merge(tables["entity"], on="entity_id")
+        self.plans = plan.rename(columns={"name": "entidad"})[["plan_id", "entidad", "vigencia"]]
+        self._build_state()
+
+    # ------------------------------------------------------------ the state
+
+    def _build_state(self) -> None:
+        t = self.t
+        activity = t["activity"]
+        reading = t["reading"]
+        current = (reading.sort_values("import_id", ascending=False)
+                   .drop_duplicates(["activity_id", "period_kind", "period_index"]))
+        current = current[current["cutoff"].notna()]
+        current = current.merge(activity[["activity_id", "plan_id"]], on="activity_id")
+        self.current = current
+        cortes = (current.groupby(["plan_id", "cutoff"], as_index=False)["period_label"].min()
+                  .rename(columns={"cutoff": "corte", "period_label": "periodo"})
+                  .sort_values(["plan_id", "corte"]))
+        cortes["corte_previo"] = cortes.groupby("plan_id")["corte"].shift(1)
+        cortes["hasta"] = cortes.groupby("plan_id")["corte"].shift(-1).fillna(NEVER)
+        self.cortes = cortes
+
+        offices = t["activity_office"].sort_values(["activity_id", "office"])
+        lists = offices.groupby("activity_id")["office"].agg(tuple)
+        schedule = t["schedule"]
+        fin = schedule[schedule["planned"] > 0].groupby("activity_id")["month"].max()
+        fin = (fin + pd.offsets.MonthEnd(0)).rename("fin")
+        act = activity[["activity_id", "plan_id", "seq", "phase", "phase_source",
+                        "participation_level", "value_groups", "due_date"]].merge(
+            fin, how="left", left_on="activity_id", right_index=True)
+        act = act.rename(columns={"phase": "fase", "phase_source": "fase_origen"})
+        act["nivel"] = act.pop("participation_level").fillna(status.SIN_ESPECIFICAR)
+        act["grupo_valor"] = act.pop("value_groups").fillna(status.SIN_ESPECIFICAR)
+        act["fecha_limite"] = act["due_date"].fillna(act["fin"])
+        act["fecha_limite_origen"] = np.select(
+            [act["due_date"].notna(), act["fin"].notna()], ["plan", "cronograma"], None)
+        act = act.drop(columns=["due_date", "fin"])
+        deps = lists.reindex(act["activity_id"]).tolist()
+        act["dependencias_lista"] = [d if isinstance(d, tuple) else (status.SIN_DEPENDENCIA,)
+                                     for d in deps]
+        self.act = act
+
+        chosen = (current.sort_values(["activity_id", "cutoff", "period_index", "period_kind"],
+                                      ascending=[True, True, False, True])
+                  .drop_duplicates(["activity_id", "cutoff"]))
+        grid = act[["activity_id", "plan_id"]].merge(
+            cortes[["plan_id", "corte", "hasta", "corte_previo"]], on="plan_id")
+        grid = grid.rename(columns={"corte": "desde"}).sort_values("desde")
+        chosen = chosen.sort_values("cutoff")
+        grid = pd.merge_asof(grid, chosen[["activity_id", "cutoff", "period_label", "state",
+                                           "value", "planned", "executed", "period_kind",
+                                           "period_index", "import_id"]],
+                             left_on="desde", right_on="cutoff", by="activity_id",
+                             direction="backward")
+        grid = grid.merge(act.drop(columns="plan_id"), on="activity_id")
+        state = grid["state"]
+        grid["estado_lectura"] = np.select(
+            [state.isna() | state.isin(["sin_reporte", "ilegible"]), state == "no_programada",
+             grid["value"] >= 100], ["sin_reporte", "no_programada", "cumplida"], "en_curso")
+        grid["valor"] = grid["value"].where(state == "avance")
+        overdue = ((grid["fecha_limite"] < grid["desde"])
+                   & ~grid["estado_lectura"].isin(["cumplida", "sin_seguimiento"]))
+        grid["estado_en_corte"] = np.where(overdue, "vencida", grid["estado_lectura"])
+        grid = grid.sort_values(["activity_id", "desde"])
+        previous = grid.groupby("activity_id")
+        grid["estado_previo"] = previous["estado_en_corte"].shift(1)
+        grid["valor_previo"] = previous["valor"].shift(1)
+        grid["cumplida_antes"] = (previous["estado_lectura"].shift(1) == "cumplida")
+        first = cortes.groupby("plan_id")["corte"].min().rename("hasta")
+        before = act.merge(first, how="left", left_on="plan_id", right_index=True)
+        before["hasta"] = before["hasta"].fillna(NEVER)
+        before["desde"] = BEFORE
+        before["estado_lectura"] = "sin_seguimiento"
+        before["estado_en_corte"] = "sin_seguimiento"
+        before["cumplida_antes"] = False
+        grid = grid.rename(columns={"cutoff": "fecha_lectura", "period_label": "periodo",
+                                    "state": "lectura", "planned": "programado",
+                                    "executed": "ejecutado"}).drop(columns="value")
+        self.state = pd.concat([grid, before], ignore_index=True).merge(self.plans, on="plan_id")
+
+    # --------------------------------------------------- filtered relation
+
+    def resolve_corte(self, filters: Filters) -> date | None:
+        if filters.corte is not None:
+            return filters.corte
+        plans = self._plan_ids(filters)
+        cortes = self.cortes[self.cortes["plan_id"].isin(plans)]["corte"]
+        return None if cortes.empty else cortes.max().date()
+
+    def _plan_ids(self, filters: Filters) -> pd.Series:
+        p = self.plans
+        mask = pd.Series(True, index=p.index)
+        if filters.entidad:
+            mask &= p["entidad"].isin(filters.entidad)
+        if filters.vigencia:
+            mask &= p["vigencia"].isin(filters.vigencia)
+        return p.loc[mask, "plan_id"]
+
+    def relation(self, filters: Filters, history: bool = False) -> pd.DataFrame:
+        """The filtered activity states (what ``f`` is in the SQL)."""
+        corte = self.resolve_corte(filters)
+        s = self.state
+        if history:
+            if corte is None:
+                f = s.iloc[0:0].copy()
+            else:
+                f = s[(s["desde"] > BEFORE) & (s["desde"] <= pd.Timestamp(corte))].copy()
+            f["corte"] = f["desde"]
+            f["estado"] = f["estado_en_corte"]
+            f["vencida"] = f["estado"] == "vencida"
+        else:
+            if corte is None:
+                f = s[s["desde"] == BEFORE].copy()
+                f["corte"] = pd.NaT
+                f["vencida"] = False
+            else:
+                day = pd.Timestamp(corte)
+                f = s[(s["desde"] <= day) & (s["hasta"] > day)].copy()
+                f["corte"] = day
+                f["vencida"] = ((f["fecha_limite"] < day)
+                                & ~f["estado_lectura"].isin(["cumplida", "sin_seguimiento"]))
+            f["estado"] = np.where(f["vencida"], "vencida", f["estado_lectura"])
+        u = filters.umbrales
+        valor = f["valor"]
+        f["semaforo"] = np.select([valor.isna(), valor >= u.verde, valor >= u.rojo],
+                                  ["gris", "verde", "amarillo"], "rojo")
+        return f[self._mask(f, filters)]
+
+    def _mask(self, f: pd.DataFrame, filters: Filters) -> pd.Series:
+        mask = pd.Series(True, index=f.index)
+        for name, column in (("entidad", "entidad"), ("vigencia", "vigencia"), ("fase", "fase"),
+                             ("estado", "estado"), ("semaforo", "semaforo"),
+                             ("grupo_valor", "grupo_valor")):
+            values = getattr(filters, name)
+            if values:
+                mask &= f[column].isin(values)
+        if filters.dependencia:
+            wanted = set(filters.dependencia)
+            mask &= np.array([not wanted.isdisjoint(d) for d in f["dependencias_lista"]],
+                             dtype=bool)
+        if filters.texto.strip():
+            text = self._search_text(f)
+            mask &= text.str.contains(_fold(filters.texto.strip()), regex=False).to_numpy(bool)
+        return mask
+
+    def _search_text(self, f: pd.DataFrame) -> pd.Series:
+        a = self.t["activity"].set_index("activity_id")
+        rows = a.loc[f["activity_id"]]
+        obs = self._reading_text(f)["observation"]
+        parts = [rows["code"], rows["name"], rows["group_name"], rows["objective"],
+                 rows["product"], rows["indicator"], f["grupo_valor"].to_numpy(),
+                 rows["instance"], ["; ".join(d) for d in f["dependencias_lista"]], obs]
+        joined = [" ".join(str(p) for p in values if not pd.isna(p))
+                  for values in zip(*[list(p) for p in parts], strict=True)]
+        return pd.Series([_fold(text) for text in joined], index=f.index)
+
+    def _reading_text(self, f: pd.DataFrame) -> pd.DataFrame:
+        keys = ["activity_id", "period_kind", "period_index", "import_id"]
+        r = self.t["reading"][keys + ["raw", "observation", "evidence"]]
+        return f[keys].merge(r, how="left", on=keys).set_index(f.index)
+
+    # ------------------------------------------------------------- queries
+
+    def options(self, filters: Filters, field: str) -> list:
+        scope = Filters() if field == "entidad" else filters
+        plans = self.plans[self.plans["plan_id"].isin(self._plan_ids(scope))]
+        if field == "entidad":
+            values = sorted(plans["entidad"].unique())
+        elif field == "vigencia":
+            values = sorted(plans["vigencia"].dropna().unique(), reverse=True)
+        else:
+            act = self.act[self.act["plan_id"].isin(plans["plan_id"])]
+            if field == "fase":
+                values = list(act["fase"].unique())
+            elif field == "grupo_valor":
+                values = sorted(act["grupo_valor"].unique())
+            else:
+                values = sorted({o for d in act["dependencias_lista"] for o in d})
+        return queries.finish_options(values, field)
+
+    def corte_options(self, filters: Filters) -> pd.DataFrame:
+        c = self.cortes[self.cortes["plan_id"].isin(self._plan_ids(filters))]
+        df = (c.groupby("corte", as_index=False)["periodo"].min()
+              .sort_values("corte", ascending=False).rename(columns={"corte": "_corte"}))
+        return queries.finish_corte_options(df.reset_index(drop=True))
+
+    def kpis(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters)
+        sin_valor = f["valor"].isna()
+        row = _counts_row(f)
+        row |= {
+            "excluidas_no_programadas": int((sin_valor & (f["estado_lectura"] == "no_programada")).sum()),
+            "excluidas_sin_reporte": int((sin_valor & (f["estado_lectura"] == "sin_reporte")).sum()),
+            "excluidas_sin_seguimiento": int((f["estado_lectura"] == "sin_seguimiento").sum()),
+            "vencidas_sin_reporte": int((f["vencida"] & (f["estado_lectura"] == "sin_reporte")).sum()),
+            "ultima_lectura": f["fecha_lectura"].max(),
+            "entidades": f["entidad"].nunique(),
+        }
+        return queries.finish_kpis(pd.DataFrame([row]), filters, self.resolve_corte(filters))
+
+    def states_summary(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters)
+        df = f.groupby(["entidad", "estado"], as_index=False).size()
+        df.columns = ["Entidad", "_estado", "Actividades"]
+        return queries.finish_states_summary(df)
+
+    def semaforo_summary(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters)
+        df = f.groupby(["entidad", "semaforo"], as_index=False).size()
+        df.columns = ["Entidad", "_semaforo", "Actividades"]
+        return queries.finish_semaforo_summary(df)
+
+    def entity_comparison(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters)
+        df = _counts(f, ["entidad"])
+        extra = f.groupby("entidad").agg(
+            vig=("vigencia", lambda v: ", ".join(sorted({str(x) for x in v.dropna()}))),
+            ultimo=("fecha_lectura", "max"))
+        df = df.merge(extra, left_on="entidad", right_index=True)
+        df = df.rename(columns={"entidad": "Entidad", "vig": "Vigencia",
+                                "ultimo": "Último seguimiento"})
+        df = df[["Entidad", "Vigencia", "Último seguimiento", *COUNT_COLUMNS]]
+        df = df.sort_values("Entidad").reset_index(drop=True)
+        return queries.finish_entity_comparison(df, filters)
+
+    def progress_by_period(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters, history=True)
+        due = f["fecha_limite"]
+        cumplida = f["estado_lectura"] == "cumplida"
+        g = f.assign(
+            prog_periodo=(due <= f["corte"]) & (f["corte_previo"].isna() | (due > f["corte_previo"])),
+            cump_periodo=cumplida & ~f["cumplida_antes"].astype(bool),
+            prog_corte=due <= f["corte"], cump_corte=cumplida, sin_fecha=due.isna(),
+            ejec=f["ejecutado"].where(f["programado"] > 0),
+            prog=f["programado"].where(f["programado"] > 0))
+        df = g.groupby(["entidad", "vigencia", "plan_id", "corte"], as_index=False, dropna=False).agg(
+            n=("activity_id", "size"), pp=("prog_periodo", "sum"), cp=("cump_periodo", "sum"),
+            pc=("prog_corte", "sum"), cc=("cump_corte", "sum"), v=("vencida", "sum"),
+            avg=("valor", "mean"), nv=("valor", "count"), sf=("sin_fecha", "sum"),
+            ejec=("ejec", "sum"), prog=("prog", "sum"), prog_n=("prog", "count"))
+        ratio = 100 * df["ejec"] / df["prog"]
+        df["ratio"] = ratio.where(df["prog_n"] > 0)
+        df = df.drop(columns=["ejec", "prog", "prog_n"])
+        df.columns = ["Entidad", "Vigencia", "_plan", "_corte", "Actividades",
+                      "Programadas en el periodo", "Cumplidas en el periodo",
+                      "Programadas hasta el corte", "Cumplidas al corte", "Vencidas",
+                      "Avance promedio (%)", "Con avance", "Sin fecha límite",
+                      "Ejecutado sobre planeado (%)"]
+        df = df.sort_values(["Entidad", "Vigencia", "_corte"]).reset_index(drop=True)
+        return queries.finish_progress_by_period(df, self.period_labels())
+
+    def states_by_period(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters, history=True)
+        df = f.groupby(["entidad", "vigencia", "plan_id", "corte", "estado"], as_index=False,
+                       dropna=False).size()
+        df.columns = ["Entidad", "Vigencia", "_plan", "_corte", "_estado", "Actividades"]
+        return queries.finish_states_by_period(df, self.period_labels())
+
+    def period_labels(self) -> pd.DataFrame:
+        return self.cortes[["plan_id", "corte", "periodo"]].rename(
+            columns={"plan_id": "_plan", "corte": "_corte"})
+
+    def changes_since_previous_cutoff(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters)
+        changed = f[f["corte_previo"].notna()
+                    & (_differs(f["estado_previo"], f["estado"])
+                       | _differs(f["valor_previo"], f["valor"]))]
+        a = self.t["activity"].set_index("activity_id")
+        rows = a.loc[changed["activity_id"]]
+        df = pd.DataFrame({
+            "Entidad": changed["entidad"].to_numpy(), "Código": rows["code"].to_numpy(),
+            "Actividad": rows["name"].to_numpy(),
+            "Dependencias": ["; ".join(d) for d in changed["dependencias_lista"]],
+            "Corte anterior": changed["corte_previo"].to_numpy(),
+            "_estado_anterior": changed["estado_previo"].to_numpy(),
+            "Avance anterior (%)": changed["valor_previo"].to_numpy(),
+            "Corte": changed["corte"].to_numpy(), "_estado": changed["estado"].to_numpy(),
+            "Avance al corte (%)": changed["valor"].to_numpy(),
+            "Cambio (puntos)": (changed["valor"] - changed["valor_previo"]).to_numpy(),
+            "_id": changed["activity_id"].to_numpy(), "_seq": changed["seq"].to_numpy()})
+        df = df.sort_values(["Entidad", "_seq", "_id"]).drop(columns="_seq")
+        return queries.finish_changes(df.reset_index(drop=True))
+
+    def office_ranking(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters)
+        exploded = f[["entidad", "dependencias_lista", "valor", "estado"]].explode(
+            "dependencias_lista").rename(columns={"dependencias_lista": "dependencia"})
+        df = _counts(exploded, ["entidad", "dependencia"])
+        df = df.rename(columns={"entidad": "Entidad", "dependencia": "Dependencia"})
+        df = df.sort_values(["Avance promedio (%)", "Vencidas", "Sin reporte", "Dependencia",
+                             "Entidad"], ascending=[True, False, False, True, True],
+                            na_position="last").reset_index(drop=True)
+        return queries.finish_office_ranking(df, filters)
+
+    def phase_summary(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters)
+        df = _counts(f, ["entidad", "fase", "fase_origen"])
+        df = df.rename(columns={"entidad": "Entidad", "fase": "_fase",
+                                "fase_origen": "_fase_origen"})
+        return queries.finish_phase_summary(df, filters)
+
+    def level_summary(self, filters: Filters) -> pd.DataFrame:
+        return self._by_text_column(filters, "nivel", "Nivel de participación")
+
+    def value_group_summary(self, filters: Filters) -> pd.DataFrame:
+        return self._by_text_column(filters, "grupo_valor", "Grupo de valor")
+
+    def _by_text_column(self, filters: Filters, column: str, title: str) -> pd.DataFrame:
+        f = self.relation(filters)
+        df = _counts(f, ["entidad", column])
+        df["_sin"] = df[column] == status.SIN_ESPECIFICAR
+        df = df.sort_values(["entidad", "_sin", "Actividades", column],
+                            ascending=[True, True, False, True]).drop(columns="_sin")
+        df = df.rename(columns={"entidad": "Entidad", column: title}).reset_index(drop=True)
+        return queries.finish_by_text_column(df, filters, column, title)
+
+    def activities_table(self, filters: Filters) -> pd.DataFrame:
+        f = self.relation(filters).sort_values(["entidad", "vigencia", "seq"])
+        a = self.t["activity"].set_index("activity_id").loc[f["activity_id"]]
+        r = self._reading_text(f)
+        df = pd.DataFrame({
+            "_id": f["activity_id"].to_numpy(), "_estado": f["estado"].to_numpy(),
+            "_semaforo": f["semaforo"].to_numpy(), "Entidad": f["entidad"].to_numpy(),
+            "Vigencia": f["vigencia"].to_numpy(), "Código": a["code"].to_numpy(),
+            "Grupo / momento": a["group_name"].to_numpy(), "Actividad": a["name"].to_numpy(),
+            "Objetivo": a["objective"].to_numpy(), "Producto / meta": a["product"].to_numpy(),
+            "Indicador": a["indicator"].to_numpy(), "_fase": f["fase"].to_numpy(),
+            "Origen de la fase": f["fase_origen"].to_numpy(),
+            "Fase según el plan": a["phase_raw"].to_numpy(),
+            "Nivel de participación": f["nivel"].replace(status.SIN_ESPECIFICAR, None).to_numpy(),
+            "Grupos de valor": f["grupo_valor"].replace(status.SIN_ESPECIFICAR, None).to_numpy(),
+            "Instancia de participación": a["instance"].to_numpy(),
+            "Dependencias": ["; ".join(d) for d in f["dependencias_lista"]],
+            "Fecha de inicio": a["start_date"].to_numpy(),
+            "Fecha límite": f["fecha_limite"].to_numpy(),
+            "_fecha_origen": f["fecha_limite_origen"].to_numpy(),
+            "Medio de verificación": a["evidence_means"].to_numpy(),
+            "Corte": f["corte"].to_numpy(), "Periodo del último reporte": f["periodo"].to_numpy(),
+            "Fecha del reporte": f["fecha_lectura"].to_numpy(),
+            "Valor registrado": r["raw"].to_numpy(), "Avance (%)": f["valor"].to_numpy(),
+            "_vencida": f["vencida"].to_numpy(), "Observación": r["observation"].to_numpy(),
+            "Evidencia": r["evidence"].to_numpy(), "Hoja": a["source_sheet"].to_numpy(),
+            "Fila": a["source_row"].to_numpy()})
+        return queries.finish_activities_table(df)
+
+    # ------------------------------------------------------ data quality
+
+    def _plans_in(self, filters: Filters) -> pd.DataFrame:
+        return self.plans[self.plans["plan_id"].isin(self._plan_ids(filters))]
+
+    def plan_quality(self, filters: Filters) -> pd.DataFrame:
+        p = self._plans_in(filters)
+        a = self.t["activity"]
+        act = a.assign(
+            declaradas=a["phase_source"] == "declarada",
+            inferidas=(a["phase_source"] == "inferida") & (a["phase"] != "sin_clasificar"),
+            sin_fase=a["phase"] == "sin_clasificar", sin_fecha=a["due_date"].isna(),
+        ).groupby("plan_id").agg(n=("activity_id", "size"), declaradas=("declaradas", "sum"),
+                                 inferidas=("inferidas", "sum"), sin_fase=("sin_fase", "sum"),
+                                 sin_fecha=("sin_fecha", "sum"))
+        o = self.t["activity_office"].merge(a[["activity_id", "plan_id"]], on="activity_id")
+        ofi = o.groupby("plan_id").agg(oficinas=("office", "nunique"),
+                                       escrituras=("office_raw", "nunique"),
+                                       con_oficina=("activity_id", "nunique"))
+        files = self.t["import_file"]
+        issues = self.t["import_issue"].merge(files[["import_id", "plan_id"]], on="import_id")
+        imp = issues.assign(e=issues["severity"] == "error", w=issues["severity"] == "aviso"
+                            ).groupby("plan_id").agg(errores=("e", "sum"), avisos=("w", "sum"))
+        skipped = self.t["skipped_row"].merge(files[["import_id", "plan_id"]], on="import_id")
+        omit = skipped.groupby("plan_id").size().rename("omitidas")
+        nfiles = files.groupby("plan_id").size().rename("archivos")
+        ncortes = self.cortes.groupby("plan_id").size().rename("cortes")
+        df = p.set_index("plan_id").join([act, ofi, imp, omit, nfiles, ncortes])
+        df = df.fillna({c: 0 for c in df.columns if c not in ("entidad", "vigencia")})
+        out = pd.DataFrame({
+            "Entidad": df["entidad"], "Vigencia": df["vigencia"],
+            "Archivos importados": df["archivos"], "Actividades": df["n"],
+            "Fase declarada": df["declaradas"], "Fase inferida": df["inferidas"],
+            "Sin fase": df["sin_fase"], "Sin fecha límite": df["sin_fecha"],
+            "Sin dependencia": df["n"] - df["con_oficina"], "Dependencias": df["oficinas"],
+            "Formas de escribirlas": df["escrituras"], "Cortes con seguimiento": df["cortes"],
+            "Errores": df["errores"], "Avisos": df["avisos"], "Filas omitidas": df["omitidas"]})
+        return out.sort_values(["Entidad", "Vigencia"]).reset_index(drop=True).astype(
+            {c: "int64" for c in out.columns if c not in ("Entidad", "Vigencia")})
+
+    def import_report(self, filters: Filters) -> pd.DataFrame:
+        p = self._plans_in(filters)
+        files = self.t["import_file"].merge(p, on="plan_id")
+        issues = self.t["import_issue"]
+        per = issues.assign(e=issues["severity"] == "error", w=issues["severity"] == "aviso",
+                            i=issues["severity"] == "info").groupby("import_id")[["e", "w", "i"]].sum()
+        skipped = self.t["skipped_row"].groupby("import_id").size().rename("k")
+        df = files.set_index("import_id").join([per, skipped]).fillna({"e": 0, "w": 0, "i": 0, "k": 0})
+        df = df.reset_index().sort_values(["imported_at", "import_id"])
+        out = pd.DataFrame({
+            "Entidad": df["entidad"], "Vigencia": df["vigencia"], "Archivo": df["source_file"],
+            "Formato": df["file_format"], "Estructura detectada": df["layout"],
+            "Importado el": df["imported_at"], "Actividades nuevas": df["activities_added"],
+            "Actividades actualizadas": df["activities_updated"],
+            "Lecturas nuevas": df["readings_added"], "Lecturas cambiadas": df["readings_changed"],
+            "Errores": df["e"].astype("int64"), "Avisos": df["w"].astype("int64"),
+            "Decisiones": df["i"].astype("int64"), "Filas omitidas": df["k"].astype("int64")})
+        return out.reset_index(drop=True)
+
+    def import_issues(self, filters: Filters) -> pd.DataFrame:
+        from data_layer.quality import SEVERITY_LABELS
+
+        p = self._plans_in(filters)
+        files = self.t["import_file"].merge(p, on="plan_id")
+        s = self.t["import_issue"].merge(files, on="import_id")
+        s["_rank"] = s["severity"].map({"error": 0, "aviso": 1}).fillna(2)
+        s = s.sort_values(["_rank", "imported_at", "seq"])
+        df = pd.DataFrame({
+            "Entidad": s["entidad"], "Archivo": s["source_file"], "_gravedad": s["severity"],
+            "Hoja": s["sheet"], "Fila": s["row_number"], "Columna": s["col"],
+            "Valor en la celda": s["value"], "Qué pasó y cómo corregirlo": s["message"],
+            "Código": s["code"]}).reset_index(drop=True)
+        df.insert(2, "Gravedad", df["_gravedad"].map(lambda v: SEVERITY_LABELS.get(v, v)))
+        return df
+
+    def skipped_rows(self, filters: Filters) -> pd.DataFrame:
+        p = self._plans_in(filters)
+        files = self.t["import_file"].merge(p, on="plan_id")
+        k = self.t["skipped_row"].merge(files, on="import_id").sort_values(
+            ["imported_at", "sheet", "row_number"])
+        return pd.DataFrame({
+            "Entidad": k["entidad"], "Archivo": k["source_file"], "Hoja": k["sheet"],
+            "Fila": k["row_number"], "Motivo": k["reason"],
+            "Contenido de la fila": k["content"]}).reset_index(drop=True)
+
+    def inferred_phases(self, filters: Filters) -> pd.DataFrame:
+        from data_layer.model import PHASE_LABELS
+
+        p = self._plans_in(filters)
+        a = self.t["activity"]
+        a = a[a["phase_source"] == "inferida"].merge(p, on="plan_id").sort_values(
+            ["entidad", "vigencia", "seq"])
+        df = pd.DataFrame({
+            "Entidad": a["entidad"], "Vigencia": a["vigencia"], "Código": a["code"],
+            "Actividad": a["name"], "_fase": a["phase"],
+            "Texto del que se infirió": a["phase_raw"]}).reset_index(drop=True)
+        df.insert(4, "Fase inferida", df["_fase"].map(lambda c: PHASE_LABELS.get(c, c)))
+        return df
+
+    def office_merges(self, filters: Filters) -> pd.DataFrame:
+        p = self._plans_in(filters)
+        o = self.t["activity_office"].merge(self.t["activity"][["activity_id", "plan_id"]],
+                                            on="activity_id").merge(p, on="plan_id")
+        df = o.groupby(["entidad", "office_raw", "office"], as_index=False)["activity_id"].nunique()
+        df["r"] = np.where(df["office_raw"] == df["office"], "No", "Sí")
+        df.columns = ["Entidad", "Como aparece en el plan", "Dependencia normalizada",
+                      "Actividades", "¿Se reescribió?"]
+        df = df[["Entidad", "Como aparece en el plan", "Dependencia normalizada", "Actividades",
+                 "¿Se reescribió?"]]
+        return df.sort_values(["¿Se reescribió?", "Entidad", "Dependencia normalizada",
+                               "Como aparece en el plan"],
+                              ascending=[False, True, True, True]).reset_index(drop=True)
+
+
+COUNT_COLUMNS = ["Actividades", "Con avance", "Avance promedio (%)", "Cumplidas", "En curso",
+                 "Vencidas", "Sin reporte", "No programadas", "Sin seguimiento"]
+_STATE_COLUMNS = dict(zip(COUNT_COLUMNS[3:], ["cumplida", "en_curso", "vencida", "sin_reporte",
+                                              "no_programada", "sin_seguimiento"], strict=True))
+
+
+def _counts(f: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The figures every summary shares, per group (``_COUNTS`` in the SQL)."""
+    g = f[[*by, "valor"]].copy()
+    for column, code in _STATE_COLUMNS.items():
+        g[column] = f["estado"] == code
+    df = g.groupby(by, as_index=False, dropna=False).agg(
+        **{"Actividades": ("valor", "size"), "Con avance": ("valor", "count"),
+           "Avance promedio (%)": ("valor", "mean")},
+        **{column: (column, "sum") for column in _STATE_COLUMNS})
+    return df
+
+
+def _counts_row(f: pd.DataFrame) -> dict:
+    row = {"Actividades": len(f), "Con avance": int(f["valor"].count()),
+           "Avance promedio (%)": f["valor"].mean()}
+    for column, code in _STATE_COLUMNS.items():
+        row[column] = int((f["estado"] == code).sum())
+    return row
+
+
+def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
+    """``a IS DISTINCT FROM b``."""
+    return (a.isna() != b.isna()) | (a.notna() & b.notna() & (a != b))
+
+
+def _fold(text: str) -> str:
+    """lower + strip_accents, as DuckDB does for the text search."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+QUERY_NAMES = [name for name in dir(PandasTablero) if not name.startswith("_")
+               and name not in ("relation", "resolve_corte", "period_labels")]
+assert PHASES  # the phase order is applied by queries.finish_phase_summary

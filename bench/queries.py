@@ -1,0 +1,198 @@
+"""Every query behind every page, ours (DuckDB) beside the pandas baseline.
+
+The calls each page makes are listed here as data (:data:`PAGES`, read off
+``data.load(`` in dashboard.py, ui/ and pages/); a page's time is the sum of
+its distinct calls, the shared sidebar and header included, measured the way
+the app runs them: the query function of ``data_layer`` on a fresh cursor of
+the shared read-only ``store.Database``, without Streamlit's cache (that is
+what a first visit or a filter change pays).
+
+Two views are measured: ``nacional`` (no filter: every entity, the latest
+cut-off, the dashboard's default and its heaviest view) and ``una_entidad``
+(the first entity: what a filter change usually leads to).
+"""
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from bench.common import median_ms, timed
+from data_layer import quality, queries, store
+from data_layer.filters import Filters
+
+SIDEBAR = ["options:entidad", "options:vigencia", "corte_options", "options:fase",
+           "options:dependencia", "options:grupo_valor", "kpis"]
+PAGES: dict[str, list[str]] = {
+    "resumen": ["entity_comparison", "states_summary", "semaforo_summary", "progress_by_period",
+                "office_ranking"],
+    "avance": ["progress_by_period", "states_by_period", "changes_since_previous_cutoff"],
+    "dependencias": ["office_ranking"],
+    "fases": ["phase_summary", "level_summary", "value_group_summary"],
+    "actividades": ["activities_table"],
+    "calidad": ["plan_quality", "import_report", "import_issues", "skipped_rows",
+                "inferred_phases", "office_merges"],
+}
+# Aggregates over every activity in view (as opposed to queries that list rows,
+# whose time is mostly building the rows of the answer).
+HEAVY = ["kpis", "entity_comparison", "states_summary", "semaforo_summary", "progress_by_period",
+         "states_by_period", "office_ranking", "phase_summary", "level_summary",
+         "value_group_summary"]
+LISTS = ["changes_since_previous_cutoff", "activities_table", "inferred_phases"]
+# Served from per-plan roll-ups (data_layer.status: historia_plan, historia_estado)
+# when the filters select whole plans only; the pandas baseline aggregates.
+ROLLED_UP = ["progress_by_period", "states_by_period"]
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    filters: Filters
+
+    @property
+    def scope(self) -> Filters:
+        return Filters(entidad=self.filters.entidad, vigencia=self.filters.vigencia)
+
+    def args(self, call: str) -> tuple[str, tuple]:
+        """(function name, arguments after the connection) of one call."""
+        if call.startswith("options:"):
+            field = call.split(":", 1)[1]
+            return "options", (Filters() if field == "entidad" else self.scope, field)
+        if call == "corte_options":
+            return "corte_options", (self.scope,)
+        return call, (self.filters,)
+
+
+def views(con) -> list[View]:
+    """The default view, as the sidebar builds it (the latest cut-off chosen),
+    and the view of the first entity."""
+    latest = queries.corte_options(con, Filters())["_corte"]
+    national = Filters(corte=latest.iloc[0] if len(latest) else None)
+    entity = queries.options(con, Filters(), "entidad")[0]
+    own = queries.corte_options(con, Filters(entidad=(entity,)))["_corte"]
+    one = Filters(entidad=(entity,), corte=own.iloc[0] if len(own) else None)
+    return [View("nacional", national), View("una_entidad", one)]
+
+
+def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[str]:
+    calls = SIDEBAR + PAGES[page]
+    if page == "resumen" and kpis is not None and int(kpis["entidades"].iloc[0]) <= 1:
+        calls = [c for c in calls if c != "entity_comparison"]  # drawn only to compare
+    return calls
+
+
+def ours(db: store.Database, view: View, call: str) -> object:
+    name, args = view.args(call)
+    function = getattr(queries, name, None) or getattr(quality, name)
+    cursor = db.cursor()
+    try:
+        return function(cursor, *args)
+    finally:
+        cursor.close()
+
+
+def theirs(baseline, view: View, call: str) -> object:
+    name, args = view.args(call)
+    return getattr(baseline, name)(*args)
+
+
+def run(db_path: Path, repeat: int = 5, pandas_repeat: int | None = None,
+        with_pandas: bool = True, log=print) -> dict:
+    """Time every call of every page in both views; the pandas baseline too."""
+    db = store.Database(db_path)
+    build_s, _ = timed(lambda: ours(db, View("x", Filters()), "kpis"))  # builds the derived tables
+    cursor = db.cursor()
+    all_views = views(cursor)
+    cursor.close()
+    result: dict = {"derived_build_s": round(build_s, 2), "views": {}}
+    baseline = None
+    if with_pandas:
+        from bench.pandas_impl import PandasTablero, load_tables
+
+        cursor = db.cursor()
+        load_s, tables = timed(lambda: load_tables(cursor))
+        cursor.close()
+        pandas_build_s, baseline = timed(lambda: PandasTablero(tables))
+        result["pandas_load_s"] = round(load_s, 2)
+        result["pandas_build_s"] = round(pandas_build_s, 2)
+        log(f"  pandas: tablas en memoria {load_s:.1f} s, estado por corte {pandas_build_s:.1f} s")
+    for view in all_views:
+        kpis = ours(db, view, "kpis")
+        pages = {page: calls_of(page, view, kpis) for page in PAGES}
+        distinct = list(dict.fromkeys(call for calls in pages.values() for call in calls))
+        samples: dict[str, list[float]] = {call: [] for call in distinct}
+        pandas_samples: dict[str, list[float]] = {call: [] for call in distinct}
+        totals: dict[str, list[float]] = {page: [] for page in PAGES}
+        for round_number in range(repeat):
+            this_round = {}
+            for call in distinct:
+                gc.collect()
+                seconds, _ = timed(lambda call=call: ours(db, view, call))
+                samples[call].append(seconds)
+                this_round[call] = seconds
+                if baseline is not None and round_number < (pandas_repeat or repeat):
+                    gc.collect()
+                    seconds, _ = timed(lambda call=call: theirs(baseline, view, call))
+                    pandas_samples[call].append(seconds)
+            for page, calls in pages.items():
+                totals[page].append(sum(this_round[call] for call in calls))
+        entry = {
+            "filters": view.filters.describe(),
+            "page_queries_ms": {page: median_ms(totals[page]) for page in PAGES},
+            "query_ms": {call: median_ms(samples[call]) for call in distinct},
+            "calls": pages,
+        }
+        if baseline is not None:
+            entry["pandas_ms"] = {call: median_ms(pandas_samples[call]) for call in distinct}
+            entry["pandas_ratio"] = {
+                call: round(entry["pandas_ms"][call] / max(entry["query_ms"][call], 0.05), 1)
+                for call in distinct}
+        result["views"][view.name] = entry
+        log(f"  {view.name}: " + ", ".join(f"{p} {ms:.0f} ms"
+                                            for p, ms in entry["page_queries_ms"].items()))
+    return result
+
+
+def compare(db_path: Path, filters_list: list[Filters]) -> list[str]:
+    """Differences between ours and the pandas baseline (empty: same figures)."""
+    from bench.pandas_impl import PandasTablero, load_tables
+
+    db = store.Database(db_path)
+    cursor = db.cursor()
+    baseline = PandasTablero(load_tables(cursor))
+    cursor.close()
+    problems = []
+    for filters in filters_list:
+        view = View("comparar", filters)
+        for call in dict.fromkeys(c for page in PAGES for c in SIDEBAR + PAGES[page]):
+            mine, other = ours(db, view, call), theirs(baseline, view, call)
+            problem = _difference(mine, other)
+            if problem:
+                problems.append(f"{call} con {filters}: {problem}")
+    return problems
+
+
+def _difference(mine: object, other: object) -> str | None:
+    if isinstance(mine, pd.DataFrame):
+        if list(mine.columns) != list(other.columns):
+            return f"columnas {list(mine.columns)} ≠ {list(other.columns)}"
+        mine, other = _missing_as_none(mine), _missing_as_none(other)
+        try:
+            pd.testing.assert_frame_equal(mine.reset_index(drop=True), other.reset_index(drop=True),
+                                          check_dtype=False, check_exact=False, rtol=1e-9)
+        except AssertionError as error:
+            return str(error)[:800]
+        return None
+    return None if mine == other else f"{mine!r} ≠ {other!r}"
+
+
+def _missing_as_none(df: pd.DataFrame) -> pd.DataFrame:
+    """None, NaN and NaT all mean "no value" in a text column: write them alike."""
+    df = df.copy()
+    for column in df.columns:
+        if df[column].dtype == object or str(df[column].dtype) == "str":
+            values = df[column].astype(object)
+            df[column] = values.where(values.notna(), None)
+    return df
