@@ -190,9 +190,11 @@ def table(report: dict) -> str:
     if "pages" in report:
         p = report["pages"]
         lines.append(f"Páginas en AppTest (s) — arranque en frío {p['arranque_s']} s")
-        lines.append(f"{'página':<14}{'primera carga':>15}{'cambio de filtro':>18}")
+        lines.append(f"{'página':<14}{'primera carga':>15}{'elegir entidad':>16}"
+                     f"{'elegir fase (nacional)':>24}")
         for page in p["first_load_s"]:
-            lines.append(f"{page:<14}{p['first_load_s'][page]:>15.2f}{p['rerun_s'][page]:>18.2f}")
+            lines.append(f"{page:<14}{p['first_load_s'][page]:>15.2f}"
+                         f"{p['rerun_entidad_s'][page]:>16.2f}{p['rerun_fase_s'][page]:>24.2f}")
         lines.append("")
     if "ingest" in report:
         lines.append("Ingesta (s, mediana)")

@@ -18,8 +18,11 @@ with layout.guard("la página por dependencia"):
         st.info("Ninguna dependencia tiene todavía actividades con seguimiento al corte "
                 "elegido; la tabla de abajo las lista todas.", icon=":material/info:")
     else:
-        drilldown.chart(charts.ranking(followed, "Dependencia", filters.umbrales),
-                        "dependencias", filters)
+        if len(followed) > charts.RANKING_ROWS:
+            st.caption(f"La gráfica muestra las {charts.RANKING_ROWS} dependencias con menor "
+                       f"avance de {es_co.integer(len(followed))}; la tabla trae todas.")
+        drilldown.chart(charts.ranking(followed.head(charts.RANKING_ROWS), "Dependencia",
+                                       filters.umbrales), "dependencias", filters)
     if left_out:
         st.caption(f"{es_co.plural(left_out, 'dependencia no aparece', 'dependencias no aparecen')}"
                    " en la gráfica porque su plan aún no tiene ningún corte de seguimiento; "

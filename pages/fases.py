@@ -15,6 +15,8 @@ with layout.guard("la página por fase"):
                "declara y se dedujo de la redacción de la actividad (revísela en "
                "«Calidad de los datos»).")
     phases = data.load(queries.phase_summary, filters)
+    if note := charts.summed_note(phases):
+        st.caption(note)
     drilldown.chart(charts.phases(phases), "fases", filters)
     tables.show(phases, key="fases", file_name="resumen_por_fase", description=description)
 
@@ -29,5 +31,7 @@ with layout.guard("la página por fase"):
             st.info(f"Los planes seleccionados no indican el {column.lower()} de sus "
                     "actividades.", icon=":material/info:")
             continue
-        drilldown.chart(charts.counts(summary, column), key, filters)
+        if note := charts.summed_note(summary):
+            st.caption(note)
+        drilldown.chart(charts.counts(summary, column, filters), key, filters)
         tables.show(summary, key=key, file_name=f"resumen_por_{key}", description=description)

@@ -1,7 +1,7 @@
 """Resumen: the state of the plan at a glance, for the mayor."""
 import streamlit as st
 
-from data_layer import es_co, queries, semaforo
+from data_layer import es_co, queries, semaforo, totals
 from data_layer.queries import AVANCE
 from ui import charts, data, drilldown, layout, legend, presentation, tables
 
@@ -18,8 +18,12 @@ with layout.guard("el resumen"):
         ("Sin reporte", kpis["Sin reporte"], "Debían reportar y no hay avance (no vencidas)."),
         ("No programadas", kpis["No programadas"], "Nada programado para el periodo."),
     ]
-    for column, (label, value, help_text) in zip(st.columns(len(figures), gap="small"),
-                                                  figures, strict=True):
+    # Six figures in a row fit up to "99.999"; a gobernación's or the country's
+    # counts ("1.000.000") need two rows of three not to be cut short.
+    per_row = len(figures) if kpis["Actividades"] < 100_000 else 3
+    columns = [column for _ in range(0, len(figures), per_row)
+               for column in st.columns(per_row, gap="small")]
+    for column, (label, value, help_text) in zip(columns, figures, strict=True):
         shown = (es_co.percent(kpis[AVANCE]) or "Sin dato") if value is None \
             else es_co.integer(value)
         column.metric(label, shown, help=help_text, border=True)
@@ -44,7 +48,12 @@ with layout.guard("el resumen"):
     if view.compare:
         st.subheader("Comparación entre entidades", anchor=False)
         comparison = data.load(queries.entity_comparison, filters)
-        drilldown.chart(charts.ranking(comparison, "Entidad", filters.umbrales),
+        drawn = comparison
+        if len(comparison) > charts.RANKING_ROWS:
+            drawn = totals.lowest(comparison, charts.RANKING_ROWS)
+            st.caption(f"La gráfica muestra las {charts.RANKING_ROWS} entidades con menor avance "
+                       f"de {es_co.integer(len(comparison))}; la tabla trae todas.")
+        drilldown.chart(charts.ranking(drawn, "Entidad", filters.umbrales),
                         "resumen_entidades", filters)
         tables.show(comparison, key="resumen_entidades", file_name="comparacion_entidades",
                     description=filters.describe(view.count))
@@ -53,12 +62,18 @@ with layout.guard("el resumen"):
     with left:
         st.subheader("Estado de las actividades", anchor=False)
         legend.show_estados()
-        drilldown.chart(charts.states(data.load(queries.states_summary, filters)),
+        states = data.load(queries.states_summary, filters)
+        if note := charts.summed_note(states):
+            st.caption(note)
+        drilldown.chart(charts.states(states),
                         "resumen_estados", filters)
     with right:
         st.subheader("Semáforo del avance", anchor=False)
         legend.show_semaforo(filters.umbrales)
-        drilldown.chart(charts.semaforo_counts(data.load(queries.semaforo_summary, filters)),
+        colours = data.load(queries.semaforo_summary, filters)
+        if note := charts.summed_note(colours):
+            st.caption(note)
+        drilldown.chart(charts.semaforo_counts(colours),
                         "resumen_semaforo", filters)
 
     left, right = st.columns(2, gap="large")
@@ -68,6 +83,8 @@ with layout.guard("el resumen"):
         if periods.empty:
             st.info("Los planes seleccionados aún no tienen cortes de seguimiento.")
         else:
+            if note := charts.many_entities_note(periods):
+                st.caption(note)
             drilldown.chart(charts.average_by_period(periods, filters.umbrales),
                             "resumen_periodos", filters,
                             hint="Haga clic en un punto para ver las actividades que promedia.")

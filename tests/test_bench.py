@@ -53,6 +53,9 @@ def test_bench_json_at_small_scale(tmp_path):
     assert all(ratio > 0 for ratio in report["pandas_ratio"].values())
     assert set(report["page_rerun_s"]) == set(PAGES) == set(report["page_first_load_s"])
     assert all(0 < s < 60 for s in report["page_rerun_s"].values())
+    pages = report["pages"]
+    assert report["page_rerun_s"] == {
+        page: max(pages["rerun_entidad_s"][page], pages["rerun_fase_s"][page]) for page in PAGES}
     assert report["pages"]["errors"] == {}, report["pages"]["errors"]
     workloads = report["ingest"]["workloads"]
     assert workloads["un_archivo_grande"]["activities"] == 150

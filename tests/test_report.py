@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from data_layer import es_co, loader, queries, store
 from data_layer.__main__ import main
 from data_layer.filters import Filters
-from data_layer.report import build, build_pdf, content, options, pdf_bytes, screens
+from data_layer.report import (build, build_pdf, content, file_name_for, options, pdf_bytes,
+                                 screens)
 from tests.conftest import CARTAGO, ROOT, SANATORIO, build_database
 
 CARTAGO_EJEMPLO = "Alcaldía de Cartago (EJEMPLO ILUSTRATIVO)"
@@ -130,6 +131,16 @@ def test_every_entity_at_once(sample):
     for entity in queries.options(sample, Filters(), "entidad"):
         assert entity in whole
     assert images(reader) >= 6
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(entidad=(CARTAGO_EJEMPLO,)), Filters(entidad=(CANDELARIA,)), Filters(),
+    Filters(fase=("diagnostico",)), Filters(texto="no hay tal actividad"),
+    Filters(entidad=(CANDELARIA, CARTAGO_EJEMPLO), vigencia=(2024,)),
+])
+def test_the_download_button_names_the_pdf_as_the_report_does(sample, filters):
+    # file_name_for avoids building the report (and its queries) for a button
+    assert file_name_for(sample, filters) == build(sample, filters, now=NOW).file_name()
 
 
 @pytest.fixture()

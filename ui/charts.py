@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data_layer import es_co, semaforo, status
+from data_layer import es_co, semaforo, status, totals
 from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 from data_layer.report.content import file_stem, slug
@@ -47,6 +48,9 @@ ESTADO_COLORS = {
 }
 ENTITY_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
                  "#000000", "#F0E442")
+# Up to this many entities are compared in a chart one by one, each with its
+# colour; beyond it the colours would repeat and bars per entity get unreadable.
+NAMED_LINES = len(ENTITY_COLORS)
 OUTLINE = {"color": "#333333", "width": 1}
 
 
@@ -72,6 +76,11 @@ def _custom(df: pd.DataFrame, column: str = "_filtro") -> list[list[str]]:
     return [[value] for value in df[column]]
 
 
+def _counts_text(values: pd.Series) -> list[str]:
+    """Counts written on bars as people read them: "11.086"."""
+    return [es_co.integer(value) for value in values]
+
+
 def _esc(text: object) -> str:
     """Text from a spreadsheet, safe inside Plotly labels (which read <b>, <a
     href> and other tags): shown as written, never as markup."""
@@ -84,7 +93,21 @@ def _wrap(text: str, width: int = 34) -> str:
 
 
 def _many(df: pd.DataFrame) -> bool:
-    return df["Entidad"].nunique() > 1
+    return "Entidad" in df.columns and df["Entidad"].nunique() > 1
+
+
+def _too_many(df: pd.DataFrame) -> bool:
+    """More entities than can be compared bar by bar: the chart shows totals."""
+    return totals.entities(df) > NAMED_LINES
+
+
+def summed_note(df: pd.DataFrame) -> str | None:
+    """What a chart of totals says when the filters select many entities."""
+    if not _too_many(df):
+        return None
+    return (f"Las barras suman las {es_co.integer(totals.entities(df))} entidades elegidas; la "
+            "tabla trae cada entidad. Elija hasta "
+            f"{NAMED_LINES} entidades en la barra lateral para compararlas en la gráfica.")
 
 
 def _entity_color(entities: list[str]) -> dict[str, str]:
@@ -95,10 +118,13 @@ def _entity_color(entities: list[str]) -> dict[str, str]:
 
 
 def states(df: pd.DataFrame) -> go.Figure:
-    """Activities per state: bars, or one stacked bar per entity when comparing."""
+    """Activities per state: bars, or one stacked bar per entity when comparing
+    a few entities (totals over many)."""
+    if _too_many(df):
+        df = totals.states(df)
     if not _many(df):
         fig = go.Figure(go.Bar(
-            x=df["Estado"], y=df["Actividades"], text=df["Actividades"], textposition="outside",
+            x=df["Estado"], y=df["Actividades"], text=_counts_text(df["Actividades"]), textposition="outside",
             marker={"color": [ESTADO_COLORS[c] for c in df["_estado"]], "line": OUTLINE},
             customdata=_custom(df), hovertemplate="%{x}: %{y} actividades<extra></extra>"))
         fig.update_xaxes(type="category")
@@ -109,9 +135,11 @@ def states(df: pd.DataFrame) -> go.Figure:
 
 def semaforo_counts(df: pd.DataFrame) -> go.Figure:
     """Activities per colour of the semáforo (the label carries the shape)."""
+    if _too_many(df):
+        df = totals.semaforo_colours(df)
     if not _many(df):
         fig = go.Figure(go.Bar(
-            x=df["Semáforo"], y=df["Actividades"], text=df["Actividades"], textposition="outside",
+            x=df["Semáforo"], y=df["Actividades"], text=_counts_text(df["Actividades"]), textposition="outside",
             marker={"color": [semaforo.PALETTE[c] for c in df["_semaforo"]], "line": OUTLINE},
             customdata=_custom(df), hovertemplate="%{x}: %{y} actividades<extra></extra>"))
         fig.update_xaxes(type="category")
@@ -129,15 +157,14 @@ def _stacked_by_entity(df, key, order, labels, colors) -> go.Figure:
             continue
         fig.add_bar(
             y=[_wrap(e, 28) for e in part["Entidad"]], x=part["Actividades"], orientation="h",
-            name=labels[code], text=part["Actividades"], textposition="inside",
+            name=labels[code], text=_counts_text(part["Actividades"]), textposition="inside",
             marker={"color": colors[code], "line": OUTLINE}, customdata=_custom(part),
             hovertemplate=f"{labels[code]}: %{{x}} actividades<extra>%{{y}}</extra>")
     fig.update_layout(barmode="stack")
     entities = sorted(df["Entidad"].unique())
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=[_wrap(e, 28) for e in entities], autorange="reversed")
-    totals = df.groupby("Entidad")["Actividades"].sum()
-    _count_axis(fig, totals.max(), axis="x")
+    _count_axis(fig, df.groupby("Entidad")["Actividades"].sum().max(), axis="x")
     return _base(fig, 120 + 60 * df["Entidad"].nunique())
 
 
@@ -149,6 +176,9 @@ def followed_up(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     (offices of plans without any cut-off yet only add empty bars)."""
     keep = df["Sin seguimiento"] < df["Actividades"]
     return df[keep], int((~keep).sum())
+
+
+RANKING_ROWS = 30  # bars of a ranking; the table below it has every row
 
 
 def ranking(df: pd.DataFrame, label: str, umbrales: Umbrales, compact: bool = False
@@ -195,8 +225,15 @@ def _threshold_lines(fig: go.Figure, umbrales: Umbrales, vertical: bool) -> None
                           annotation_font_size=11)
 
 
-def counts(df: pd.DataFrame, label: str) -> go.Figure:
-    """Activities per text category (nivel, grupo de valor), with their average."""
+TEXT_GROUPS = {"Nivel de participación": "nivel", "Grupo de valor": "grupo_valor"}
+
+
+def counts(df: pd.DataFrame, label: str, filters: Filters | None = None) -> go.Figure:
+    """Activities per text category (nivel, grupo de valor), with their average
+    (totals over the entities when there are many; ``filters`` gives the
+    thresholds of their semáforo)."""
+    if _too_many(df):
+        df = totals.text_groups(df, filters or Filters(), TEXT_GROUPS[label], label)
     names = df[label].astype(str)
     if _many(df):
         names = names + " · " + df["Entidad"].astype(str)
@@ -217,7 +254,9 @@ def counts(df: pd.DataFrame, label: str) -> go.Figure:
 
 def phases(df: pd.DataFrame) -> go.Figure:
     """Activities per phase; declared solid, inferred hatched (colour per
-    entity when comparing)."""
+    entity when comparing a few, totals over many)."""
+    if _too_many(df):
+        df = totals.phases(df, Filters()).assign(Entidad="")  # counts only: no semáforo
     entities = list(dict.fromkeys(df["Entidad"]))
     colors = _entity_color(entities) if len(entities) > 1 else {entities[0]: "#0072B2"}
     order = list(dict.fromkeys(df["Fase"]))
@@ -235,15 +274,14 @@ def phases(df: pd.DataFrame) -> go.Figure:
             name = f"Fase {origin}" + (f" · {_esc(entity)}" if len(entities) > 1 else "")
             fig.add_bar(
                 x=part["Fase"], y=part["Actividades"], base=base, name=name,
-                offsetgroup=entity, text=part["Actividades"], textposition="inside",
+                offsetgroup=entity, text=_counts_text(part["Actividades"]), textposition="inside",
                 marker={"color": colors[entity], "line": OUTLINE,
                         "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.5}},
                 customdata=_custom(part),
                 hovertemplate=f"%{{x}} · fase {origin}: %{{y}} actividades<extra></extra>")
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-    totals = df.groupby(["Entidad", "Fase"])["Actividades"].sum()
-    _count_axis(fig, totals.max())
+    _count_axis(fig, df.groupby(["Entidad", "Fase"])["Actividades"].sum().max())
     return _base(fig, 380)
 
 
@@ -258,22 +296,26 @@ def _period_x(df: pd.DataFrame) -> list[str]:
 
 
 def _period_order(df: pd.DataFrame) -> list[str]:
-    ordered = df.assign(_x=_period_x(df)).sort_values(["_corte", "Entidad"])
+    ordered = df.assign(_x=_period_x(df)).sort_values(
+        [column for column in ("_corte", "Entidad") if column in df.columns])
     return list(dict.fromkeys(ordered["_x"]))
 
 
 def planned_vs_done(df: pd.DataFrame) -> go.Figure:
-    """At each cut-off: activities due by then vs activities completed."""
+    """At each cut-off: activities due by then vs activities completed (per
+    entity when comparing a few, totals per cut-off date over many)."""
+    if _too_many(df):
+        df = totals.progress_by_cutoff(df)
     x = _period_x(df)
     fig = go.Figure()
     fig.add_bar(x=x, y=df["Programadas hasta el corte"], name="Debían estar terminadas "
-                "(fecha límite hasta el corte)", text=df["Programadas hasta el corte"],
+                "(fecha límite hasta el corte)", text=_counts_text(df["Programadas hasta el corte"]),
                 textposition="outside", customdata=_custom(df, "_filtro_programadas"),
                 marker={"color": "#BBBBBB", "line": OUTLINE,
                         "pattern": {"shape": "/", "fgcolor": "#777"}},
                 hovertemplate="%{x}: %{y} debían estar terminadas<extra></extra>")
     fig.add_bar(x=x, y=df["Cumplidas al corte"], name="Cumplidas (avance ≥ 100 %)",
-                text=df["Cumplidas al corte"], textposition="outside",
+                text=_counts_text(df["Cumplidas al corte"]), textposition="outside",
                 customdata=_custom(df, "_filtro_cumplidas"),
                 marker={"color": ESTADO_COLORS["cumplida"], "line": OUTLINE},
                 hovertemplate="%{x}: %{y} cumplidas<extra></extra>")
@@ -284,10 +326,60 @@ def planned_vs_done(df: pd.DataFrame) -> go.Figure:
 
 
 def average_by_period(df: pd.DataFrame, umbrales: Umbrales) -> go.Figure:
-    """The mean avance at each cut-off, one line per entity, threshold lines."""
+    """The mean avance at each cut-off, one line per entity, threshold lines.
+
+    Up to :data:`NAMED_LINES` entities each get a coloured, labelled line; with
+    more (a gobernación, the national view) the lines are drawn grey in one
+    trace — the spread of the entities at each cut-off — and the hover names
+    the entity (a thousand traces took seconds to build and are unreadable).
+    """
     entities = list(dict.fromkeys(df["Entidad"]))
-    colors = _entity_color(entities)
     fig = go.Figure()
+    if len(entities) > NAMED_LINES:
+        _entity_spread(fig, df)
+    else:
+        _entity_lines(fig, df, entities)
+    order = list(dict.fromkeys(df.sort_values("_corte")["_periodo"]))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    fig.update_yaxes(range=[0, 110], title="Avance promedio (%)", ticksuffix=" %")
+    _threshold_lines(fig, umbrales, vertical=False)
+    fig.update_layout(showlegend=1 < len(entities) <= NAMED_LINES)
+    return _base(fig, 360)
+
+
+def many_entities_note(df: pd.DataFrame) -> str | None:
+    """What the average-by-period chart shows when it draws one grey line per entity."""
+    count = df["Entidad"].nunique() if not df.empty else 0
+    if count <= NAMED_LINES:
+        return None
+    return (f"Cada línea gris es una de las {es_co.integer(count)} entidades elegidas (pase el "
+            "cursor para ver cuál). Elija hasta "
+            f"{NAMED_LINES} entidades en la barra lateral para verlas con color y nombre.")
+
+
+def _entity_spread(fig: go.Figure, df: pd.DataFrame) -> None:
+    """One trace: each (entity, vigencia) a grey line, broken by a gap (None)
+    before the next; built column-wise (thousands of entities)."""
+    ordered = df.sort_values(["Entidad", "Vigencia", "_corte"], kind="stable")
+    line = ordered.groupby(["Entidad", "Vigencia"], sort=False, dropna=False).ngroup().to_numpy()
+    breaks = np.flatnonzero(line[1:] != line[:-1]) + 1  # where the next line starts
+
+    def gapped(values) -> np.ndarray:
+        return np.insert(np.asarray(values, dtype=object), breaks, None)
+
+    names = pd.Series(ordered["Entidad"].unique())
+    escaped = ordered["Entidad"].map(dict(zip(names, names.map(_esc), strict=True)))
+    custom = np.column_stack([gapped(ordered["_filtro"]), gapped(escaped)])
+    fig.add_scatter(
+        x=gapped(ordered["_periodo"]), y=gapped(pd.to_numeric(ordered[AVANCE]).astype(object)),
+        mode="lines+markers", name="Entidades", connectgaps=False,
+        line={"color": "rgba(85, 85, 85, 0.35)", "width": 1},
+        marker={"size": 6, "color": "rgba(0, 114, 178, 0.55)"}, customdata=custom,
+        hovertemplate="%{customdata[1]}<br>%{x}: %{y:.1f} %<extra></extra>")
+
+
+def _entity_lines(fig: go.Figure, df: pd.DataFrame, entities: list[str]) -> None:
+    colors = _entity_color(entities)
     for entity in entities:
         part = df[df["Entidad"] == entity].sort_values("_corte")
         fig.add_scatter(
@@ -296,16 +388,13 @@ def average_by_period(df: pd.DataFrame, umbrales: Umbrales) -> go.Figure:
             marker={"size": 11, "color": colors[entity], "line": OUTLINE},
             line={"color": colors[entity], "width": 3}, customdata=_custom(part),
             hovertemplate="%{x}: %{y:.1f} %<extra>" + _esc(entity) + "</extra>")
-    order = list(dict.fromkeys(df.sort_values("_corte")["_periodo"]))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-    fig.update_yaxes(range=[0, 110], title="Avance promedio (%)", ticksuffix=" %")
-    _threshold_lines(fig, umbrales, vertical=False)
-    fig.update_layout(showlegend=len(entities) > 1)
-    return _base(fig, 360)
 
 
 def states_by_period(df: pd.DataFrame) -> go.Figure:
-    """Activities per state at each cut-off, stacked."""
+    """Activities per state at each cut-off, stacked (totals per cut-off date
+    over many entities)."""
+    if _too_many(df):
+        df = totals.states_by_cutoff(df)
     x = _period_x(df)
     fig = go.Figure()
     frame = df.assign(_x=x)
@@ -314,7 +403,7 @@ def states_by_period(df: pd.DataFrame) -> go.Figure:
         if part.empty:
             continue
         fig.add_bar(x=part["_x"], y=part["Actividades"], name=status.ESTADO_LABELS[code],
-                    text=part["Actividades"], textposition="inside",
+                    text=_counts_text(part["Actividades"]), textposition="inside",
                     marker={"color": ESTADO_COLORS[code], "line": OUTLINE},
                     customdata=_custom(part),
                     hovertemplate=f"{status.ESTADO_LABELS[code]}: %{{y}}<extra>%{{x}}</extra>")

@@ -24,7 +24,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from data_layer import es_co, quality, queries, semaforo, status
+from data_layer import es_co, quality, queries, semaforo, sql, status
 from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 
@@ -303,6 +303,11 @@ def file_name(entities: tuple[str, ...] | list[str], corte: date | None,
 
 
 def file_name_for(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
-    """The PDF's file name without building the report (for download buttons)."""
-    entities = tuple(queries.entity_comparison(con, filters)["Entidad"]) or filters.entidad
-    return file_name(entities, es_co.as_date(queries.kpis(con, filters)["corte"].iloc[0]))
+    """The PDF's file name without building the report (for download buttons):
+    the entity when the view holds one, and the cut-off."""
+    if len(filters.entidad) == 1:
+        entities = filters.entidad
+    else:  # two are enough to know it is "varias_entidades"
+        found = sql.filtered(con, filters, "SELECT DISTINCT entidad FROM f ORDER BY 1 LIMIT 2")
+        entities = tuple(found["entidad"]) or filters.entidad
+    return file_name(entities, sql.resolve_corte(con, filters))

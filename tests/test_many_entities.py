@@ -1,0 +1,216 @@
+"""Charts when the filters select many entities (a gobernación, the national view).
+
+With more entities than there are entity colours, the average-by-period chart
+draws one grey line per (entity, vigencia) in a single trace instead of a
+coloured, labelled trace per entity: a thousand traces took seconds to build
+and could not be read. Every point still carries the drill-down filter of its
+row, and the page says what the grey lines are.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import closing
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import pandas as pd
+
+from data_layer import es_co, queries, semaforo, status, store, synth, totals
+from data_layer.filters import Filters
+from data_layer.semaforo import Umbrales
+from tests.conftest import ROOT
+from ui import charts
+
+ENTITIES = 40  # more than charts.RANKING_ROWS and charts.NAMED_LINES
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    path = tmp_path_factory.mktemp("muchas") / "muchas.duckdb"
+    synth.write_database(path, 3_000, entities=ENTITIES)
+    return path
+
+
+@pytest.fixture(scope="module")
+def periods(many):
+    with closing(store.Database(many).cursor()) as con:
+        latest = queries.corte_options(con, Filters())["_corte"].iloc[0]
+        return queries.progress_by_period(con, Filters(corte=latest))
+
+
+def test_one_grey_trace_with_a_gap_between_entities(periods):
+    lines = periods.groupby(["Entidad", "Vigencia"]).ngroups
+    assert periods["Entidad"].nunique() == ENTITIES > charts.NAMED_LINES
+    fig = charts.average_by_period(periods, Umbrales())
+    scatters = [trace for trace in fig.data if trace.type == "scatter"]
+    assert len(scatters) == 1
+    trace = scatters[0]
+    assert len(trace.x) == len(periods) + lines - 1  # one gap between two lines
+    assert sum(value is None for value in trace.x) == lines - 1
+    assert not fig.layout.showlegend
+    points = [(x, custom[0]) for x, custom in zip(trace.x, trace.customdata, strict=True)
+              if x is not None]
+    assert sorted(points) == sorted(zip(periods["_periodo"], periods["_filtro"], strict=True))
+    assert all(json.loads(custom[0])["entidad"] == custom[1]
+               for custom in trace.customdata if custom[0] is not None)
+
+
+def test_a_few_entities_keep_their_named_lines(periods):
+    few = periods[periods["Entidad"].isin(periods["Entidad"].unique()[:3])]
+    fig = charts.average_by_period(few, Umbrales())
+    assert sorted(trace.name for trace in fig.data if trace.type == "scatter") == sorted(
+        few["Entidad"].unique())
+    assert fig.layout.showlegend
+    assert charts.many_entities_note(few) is None
+
+
+def test_resumen_says_what_the_grey_lines_are(many, monkeypatch):
+    monkeypatch.setenv("TABLERO_DB", str(many))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception and not at.error
+    notes = [c.value for c in at.caption if c.value.startswith("Cada línea gris")]
+    assert notes == [f"Cada línea gris es una de las {ENTITIES} entidades elegidas (pase el "
+                     f"cursor para ver cuál). Elija hasta {charts.NAMED_LINES} entidades en la "
+                     "barra lateral para verlas con color y nombre."]
+    entity = at.multiselect(key="f_entidad").options[0]
+    at.multiselect(key="f_entidad").set_value([entity]).run()
+    assert not at.exception and not at.error
+    assert not [c for c in at.caption if c.value.startswith("Cada línea gris")]
+
+
+# ------------------------------------------------- totals over the entities
+
+
+@pytest.fixture(scope="module")
+def national(many):
+    """A cursor on the many-entity database and the dashboard's default view."""
+    with closing(store.Database(many).cursor()) as con:
+        latest = queries.corte_options(con, Filters())["_corte"].iloc[0]
+        yield con, Filters(corte=latest)
+
+
+def behind(con, filters: Filters, drill_json: str) -> pd.DataFrame:
+    """The activities a click on the bar lists."""
+    return queries.activities_table(con, filters, drill_json)
+
+
+def test_state_and_colour_totals_are_what_a_click_lists(national):
+    con, filters = national
+    kpis = queries.kpis(con, filters).iloc[0]
+    states = totals.states(queries.states_summary(con, filters))
+    assert list(states["_estado"]) == [code for code in status.ESTADOS
+                                       if code in set(states["_estado"])]
+    assert states["Actividades"].sum() == kpis["Actividades"] == 3_000
+    for label, code in (("Vencidas", "vencida"), ("Cumplidas", "cumplida"),
+                        ("Sin reporte", "sin_reporte")):
+        assert states.set_index("_estado").loc[code, "Actividades"] == kpis[label]
+    for index, row in states.iterrows():
+        listed = behind(con, filters, row["_filtro"])
+        assert len(listed) == row["Actividades"]
+        assert set(listed["_estado"]) <= {row["_estado"]}
+    colours = totals.semaforo_colours(queries.semaforo_summary(con, filters))
+    assert list(colours["_semaforo"]) == list(semaforo.COLORS)
+    assert colours["Actividades"].sum() == 3_000
+    for index, row in colours.iterrows():
+        assert len(behind(con, filters, row["_filtro"])) == row["Actividades"]
+
+
+def test_phase_and_group_totals_recompute_the_average(national):
+    con, filters = national
+    phases = totals.phases(queries.phase_summary(con, filters), filters)
+    assert phases["Actividades"].sum() == 3_000
+    assert not phases.duplicated(["_fase", "_fase_origen"]).any()
+    for index, row in phases.iterrows():
+        listed = behind(con, filters, row["_filtro"])
+        assert len(listed) == row["Actividades"]
+        numbers = listed["Avance (%)"].dropna()
+        assert len(numbers) == phases.loc[index, "Con avance"]
+        average = phases.loc[index, queries.AVANCE]
+        assert (pd.isna(average) and numbers.empty) or average == pytest.approx(numbers.mean())
+    groups = totals.text_groups(queries.value_group_summary(con, filters), filters,
+                                "grupo_valor", "Grupo de valor")
+    assert groups["Actividades"].sum() == 3_000
+    named = groups[groups["Grupo de valor"] != status.SIN_ESPECIFICAR]
+    assert list(named["Actividades"]) == sorted(named["Actividades"], reverse=True)
+    for index, row in groups.head(3).iterrows():
+        assert len(behind(con, filters, row["_filtro"])) == row["Actividades"]
+
+
+def test_totals_per_cutoff_are_what_a_click_lists(national):
+    con, filters = national
+    periods = queries.progress_by_period(con, filters)
+    by_date = totals.progress_by_cutoff(periods)
+    assert list(by_date["_corte"]) == sorted(set(periods["_corte"]))
+    for index, row in by_date.iterrows():
+        plans = periods[periods["_corte"] == row["_corte"]]
+        assert row["Actividades"] == plans["Actividades"].sum()
+        due = behind(con, filters, row["_filtro_programadas"])
+        assert len(due) == plans["Programadas hasta el corte"].sum()
+        done = behind(con, filters, row["_filtro_cumplidas"])
+        assert len(done) == plans["Cumplidas al corte"].sum()
+        with_number = behind(con, filters, row["_filtro"])
+        assert with_number["Avance (%)"].mean() == pytest.approx(
+            by_date.loc[index, queries.AVANCE])
+    states = totals.states_by_cutoff(queries.states_by_period(con, filters))
+    assert states["Actividades"].sum() == periods["Actividades"].sum()
+    for index, row in states.sample(6, random_state=1).iterrows():
+        assert len(behind(con, filters, row["_filtro"])) == row["Actividades"]
+
+
+def test_lowest_keeps_the_least_advanced(national):
+    con, filters = national
+    comparison = queries.entity_comparison(con, filters)
+    low = totals.lowest(comparison, 5)
+    assert len(low) == 5
+    rest = comparison[~comparison["Entidad"].isin(low["Entidad"])]
+    assert low[queries.AVANCE].max() <= rest[queries.AVANCE].min()
+
+
+@pytest.mark.parametrize("page, notes", [
+    ("pages/resumen.py", ["La gráfica muestra las", "Las barras suman", "Cada línea gris"]),
+    ("pages/fases.py", ["Las barras suman"]),
+])
+def test_pages_of_many_entities_say_what_they_draw(many, monkeypatch, page, notes):
+    monkeypatch.setenv("TABLERO_DB", str(many))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page(page).run()
+    assert not at.exception and not at.error
+    captions = [c.value for c in at.caption]
+    for note in notes:
+        assert any(text.startswith(note) for text in captions), (note, captions)
+
+
+def test_counts_on_bars_are_written_as_people_read_them(national):
+    con, filters = national
+    fig = charts.states(queries.states_summary(con, filters))
+    bars = fig.data[0]
+    assert list(bars.text) == [es_co.integer(value) for value in bars.y]
+    assert any(len(text) > 3 and "." in text for text in bars.text)  # "2.345"
+
+
+def metric_rows(at: AppTest) -> list[int]:
+    """How many figures each row of metric boxes holds."""
+    blocks = [node for node in at.main.children.values() if node.type == "flex_container"]
+    return [len(block.children) for block in blocks if all(
+        column.type == "column"
+        and [child.type for child in column.children.values()] == ["metric"]
+        for column in block.children.values())]
+
+
+def test_a_countrywide_resumen_gives_each_figure_room(many, tmp_path, monkeypatch):
+    monkeypatch.setenv("TABLERO_DB", str(many))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert at.metric[0].value == "3.000" and metric_rows(at) == [6]
+    # six boxes in a row cut "100.000" short ("100.…"): two rows of three
+    big = tmp_path / "grande.duckdb"
+    synth.write_database(big, 100_000, entities=3)
+    monkeypatch.setenv("TABLERO_DB", str(big))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not at.exception and not at.error
+    assert at.metric[0].value == "100.000" and metric_rows(at) == [3, 3]
