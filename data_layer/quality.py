@@ -11,7 +11,7 @@ import pandas as pd
 
 from data_layer.filters import Filters
 from data_layer.model import PHASE_LABELS
-from data_layer.queries import map_each
+from data_layer.queries import limit_clause, map_each
 from data_layer.sql import PLAN_SCOPE, derived, run
 
 SEVERITY_LABELS = {"error": "Error", "aviso": "Aviso", "info": "Decisión del importador"}
@@ -89,10 +89,24 @@ def import_report(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     """, params)
 
 
-def import_issues(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Every cell an import could not fully interpret, errors first."""
+def import_issues(con: duckdb.DuckDBPyConnection, filters: Filters,
+                  limit: int | None = None) -> pd.DataFrame:
+    """Every cell an import could not fully interpret, errors first. ``limit``
+    keeps the first rows only (what a screen shows); see :func:`import_issues_count`."""
+    sql, params = _issues_sql(filters)
+    df = _rows(con, sql, params, limit)
+    df.insert(2, "Gravedad", df["_gravedad"].map(lambda s: SEVERITY_LABELS.get(s, s)))
+    return df
+
+
+def import_issues_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many rows :func:`import_issues` has for ``filters``."""
+    return _count(con, *_issues_sql(filters))
+
+
+def _issues_sql(filters: Filters) -> tuple[str, dict[str, object]]:
     plans, params = _plans(filters)
-    df = run(con, f"""
+    return f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", i.source_file AS "Archivo", s.severity AS _gravedad,
             s.sheet AS "Hoja", s.row_number AS "Fila", s.col AS "Columna",
@@ -102,39 +116,70 @@ def import_issues(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
         JOIN import_file i ON i.import_id = s.import_id
         JOIN p ON p.plan_id = i.plan_id
         ORDER BY CASE s.severity WHEN 'error' THEN 0 WHEN 'aviso' THEN 1 ELSE 2 END,
-            i.imported_at, s.seq
-    """, params)
-    df.insert(2, "Gravedad", df["_gravedad"].map(lambda s: SEVERITY_LABELS.get(s, s)))
-    return df
+            i.imported_at, s.seq, s.import_id
+    """, params
 
 
-def skipped_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Every source row that did not become an activity, with the reason."""
+def skipped_rows(con: duckdb.DuckDBPyConnection, filters: Filters,
+                 limit: int | None = None) -> pd.DataFrame:
+    """Every source row that did not become an activity, with the reason.
+    ``limit`` keeps the first rows only; see :func:`skipped_rows_count`."""
+    return _rows(con, *_skipped_sql(filters), limit)
+
+
+def skipped_rows_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many rows :func:`skipped_rows` has for ``filters``."""
+    return _count(con, *_skipped_sql(filters))
+
+
+def _skipped_sql(filters: Filters) -> tuple[str, dict[str, object]]:
     plans, params = _plans(filters)
-    return run(con, f"""
+    return f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", i.source_file AS "Archivo", k.sheet AS "Hoja",
             k.row_number AS "Fila", k.reason AS "Motivo", k.content AS "Contenido de la fila"
         FROM skipped_row k
         JOIN import_file i ON i.import_id = k.import_id
         JOIN p ON p.plan_id = i.plan_id
-        ORDER BY i.imported_at, k.sheet, k.row_number
-    """, params)
+        ORDER BY i.imported_at, k.sheet, k.row_number, k.import_id
+    """, params
 
 
-def inferred_phases(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Activities whose phase was inferred from their wording (not declared)."""
+def inferred_phases(con: duckdb.DuckDBPyConnection, filters: Filters,
+                    limit: int | None = None) -> pd.DataFrame:
+    """Activities whose phase was inferred from their wording (not declared).
+    ``limit`` keeps the first rows only; see :func:`inferred_phases_count`."""
+    df = _rows(con, *_inferred_sql(filters), limit)
+    df.insert(4, "Fase inferida", map_each(df["_fase"], lambda code: PHASE_LABELS.get(code, code)))
+    return df
+
+
+def inferred_phases_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many rows :func:`inferred_phases` has for ``filters``."""
+    return _count(con, *_inferred_sql(filters))
+
+
+def _inferred_sql(filters: Filters) -> tuple[str, dict[str, object]]:
     plans, params = _plans(filters)
-    df = run(con, f"""
+    return f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", p.vigencia AS "Vigencia", a.code AS "Código",
             a.name AS "Actividad", a.phase AS _fase, a.phase_raw AS "Texto del que se infirió"
         FROM activity a JOIN p ON p.plan_id = a.plan_id
         WHERE a.phase_source = 'inferida'
-        ORDER BY "Entidad", "Vigencia", a.seq
-    """, params)
-    df.insert(4, "Fase inferida", map_each(df["_fase"], lambda code: PHASE_LABELS.get(code, code)))
-    return df
+        ORDER BY "Entidad", "Vigencia", a.seq, a.activity_id
+    """, params
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object],
+          limit: int | None) -> pd.DataFrame:
+    """The rows of ``sql`` (which ends in ORDER BY), the first ``limit`` only if given."""
+    clause, limit_params = limit_clause(limit)
+    return run(con, sql + clause, params | limit_params)
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> int:
+    return int(run(con, f"SELECT count(*) AS n FROM ({sql})", params)["n"].iloc[0])
 
 
 def office_merges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -147,9 +147,10 @@ def explain_average(row: pd.Series) -> str:
     counted = int(row["Con avance"])
     np_, sr, ss = (int(row["excluidas_no_programadas"]), int(row["excluidas_sin_reporte"]),
                    int(row["excluidas_sin_seguimiento"]))
-    excluded = [es_co.plural(np_, "no programada", "no programadas"), f"{sr} sin reporte"]
+    excluded = [es_co.plural(np_, "no programada", "no programadas"),
+                f"{es_co.integer(sr)} sin reporte"]
     if ss:
-        excluded.append(f"{ss} sin seguimiento")
+        excluded.append(f"{es_co.integer(ss)} sin seguimiento")
     verb = "se excluye" if np_ + sr + ss == 1 else "se excluyen"
     if counted == 0:
         return f"Ninguna actividad tiene avance numérico al corte; {verb} {es_co.join(excluded)}."
@@ -348,20 +349,33 @@ def finish_states_by_period(df: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFr
     return df.drop(columns="_plan")
 
 
-def changes_since_previous_cutoff(con: duckdb.DuckDBPyConnection, filters: Filters
-                                  ) -> pd.DataFrame:
+def changes_since_previous_cutoff(con: duckdb.DuckDBPyConnection, filters: Filters,
+                                  limit: int | None = None) -> pd.DataFrame:
     """Activities whose state or avance differs from the plan's previous cut-off.
 
     Filters select by the state at the chosen cut-off. Plans at their first
-    cut-off have no previous one and contribute no rows.
+    cut-off have no previous one and contribute no rows. ``limit`` keeps the
+    first rows only, in the same order (what a screen shows); the count of
+    them all is :func:`changes_count`.
     """
-    return finish_changes(filtered(con, filters, CHANGES_SQL))
+    clause, params = limit_clause(limit)
+    return finish_changes(filtered(con, filters, CHANGES_SQL + clause, extra_params=params))
 
+
+def changes_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many rows :func:`changes_since_previous_cutoff` has for ``filters``."""
+    return int(filtered(con, filters, CHANGES_COUNT_SQL)["n"].iloc[0])
+
+
+# An activity changed: its plan has a previous cut-off, and the state or the
+# avance at it differs from the one at the chosen cut-off.
+_CHANGED = """f.corte_previo IS NOT NULL
+          AND (f.estado_previo IS DISTINCT FROM f.estado OR f.valor_previo IS DISTINCT FROM f.valor)"""
 
 # The state at the plan's previous cut-off (estado_previo, valor_previo) comes
 # with the states; the code and wording of the activity are joined for the rows
 # that changed only.
-CHANGES_SQL = """
+CHANGES_SQL = f"""
         SELECT f.entidad AS "Entidad", a.code AS "Código", a.name AS "Actividad",
             array_to_string(f.dependencias_lista, '; ') AS "Dependencias",
             f.corte_previo AS "Corte anterior", f.estado_previo AS _estado_anterior,
@@ -369,10 +383,10 @@ CHANGES_SQL = """
             f.corte AS "Corte", f.estado AS _estado, f.valor AS "Avance al corte (%)",
             f.valor - f.valor_previo AS "Cambio (puntos)", f.activity_id AS _id
         FROM f JOIN activity a ON a.activity_id = f.activity_id
-        WHERE f.corte_previo IS NOT NULL
-          AND (f.estado_previo IS DISTINCT FROM f.estado OR f.valor_previo IS DISTINCT FROM f.valor)
+        WHERE {_CHANGED}
         ORDER BY "Entidad", f.seq, f.activity_id
 """
+CHANGES_COUNT_SQL = f"SELECT count(*) AS n FROM f WHERE {_CHANGED}"
 
 
 def finish_changes(df: pd.DataFrame) -> pd.DataFrame:
@@ -496,18 +510,47 @@ _ACTIVITY_COLUMNS = """
 
 
 def activities_table(con: duckdb.DuckDBPyConnection, filters: Filters,
-                     drill_json: str | None = None) -> pd.DataFrame:
+                     drill_json: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Every field of every filtered activity at the cut-off, offices joined
     with "; ". ``drill_json`` (a chart's ``_filtro``) narrows it to the
-    activities behind one bar."""
+    activities behind one bar. ``limit`` keeps the first rows only, in the same
+    order (what a screen shows); the count of them all is :func:`activities_count`."""
+    filters, where, params = _drilled(filters, drill_json)
+    clause, limit_params = limit_clause(limit)
+    if limit:
+        # The first rows are picked without the text columns (which cost more
+        # than everything else at national scale), then only they get them.
+        first = filtered(con, filters, f"SELECT activity_id FROM f ORDER BY {_ACTIVITY_ORDER}"
+                         f"{clause}", extra_where=where, extra_params=params | limit_params)
+        where = " AND ".join(part for part in (where, "list_contains($primeras, activity_id)")
+                             if part)
+        params = params | {"primeras": first["activity_id"].tolist()}
+        clause, limit_params = "", {}
+    select = _ACTIVITY_COLUMNS.format(sin=status.SIN_ESPECIFICAR)
+    df = filtered(con, filters, f"SELECT {select} FROM f ORDER BY {_ACTIVITY_ORDER}{clause}",
+                  extra_where=where, extra_params=params | limit_params, text=True)
+    return finish_activities_table(df)
+
+
+_ACTIVITY_ORDER = "entidad, vigencia, seq, activity_id"
+
+
+def activities_count(con: duckdb.DuckDBPyConnection, filters: Filters,
+                     drill_json: str | None = None) -> int:
+    """How many rows :func:`activities_table` has for the same arguments."""
+    filters, where, params = _drilled(filters, drill_json)
+    df = filtered(con, filters, "SELECT count(*) AS n FROM f",
+                  extra_where=where, extra_params=params)
+    return int(df["n"].iloc[0])
+
+
+def _drilled(filters: Filters, drill_json: str | None) -> tuple[Filters, str, dict]:
+    """The filters, and the extra SQL condition, of a chart's ``_filtro``."""
     conditions = drill.decode(drill_json)
     if drill.corte_of(conditions):
         filters = filters.replace(corte=drill.corte_of(conditions))
     where, params = drill.to_where(conditions)
-    select = _ACTIVITY_COLUMNS.format(sin=status.SIN_ESPECIFICAR)
-    df = filtered(con, filters, f"SELECT {select} FROM f ORDER BY entidad, vigencia, seq",
-                  extra_where=where, extra_params=params, text=True)
-    return finish_activities_table(df)
+    return filters, where, params
 
 
 def finish_activities_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -572,6 +615,16 @@ def activity_schedule(con: duckdb.DuckDBPyConnection, activity_id: int) -> pd.Da
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def limit_clause(limit: int | None) -> tuple[str, dict[str, object]]:
+    """``(" LIMIT $limite", {"limite": n})`` for a query that ends in ORDER BY,
+    or ``("", {})`` for all rows. The number is bound, never written into the SQL."""
+    if limit is None:
+        return "", {}
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"limit must be a non-negative int, not {limit!r}")
+    return " LIMIT $limite", {"limite": limit}
 
 
 def map_each(series: pd.Series, function) -> pd.Series:

@@ -7,10 +7,10 @@ from ui import charts, data, layout, safe, tables
 DETAIL_KEY = "detalle_actividad"
 
 
-def _option_label(row) -> str:
-    code = f"{row['Código']} · " if row["Código"] else ""
-    name = row["Actividad"] if len(row["Actividad"]) <= 90 else row["Actividad"][:89] + "…"
-    return f"{code}{name} ({row['Entidad']})"
+def _option_label(code, name: str, entity: str) -> str:
+    code = "" if es_co.is_missing(code) or not str(code) else f"{code} · "
+    name = name if len(name) <= 90 else name[:89] + "…"
+    return f"{code}{name} ({entity})"
 
 
 def _links(text: str) -> str:
@@ -77,15 +77,24 @@ with layout.guard("la lista de actividades"):
     view = layout.header("Actividades", "Todas las actividades que cumplen los filtros, con "
                                         "todos sus campos. Descargue exactamente esta tabla.")
     filters = view.filters
-    activities = data.load(queries.activities_table, filters)
+    # The screen holds the first rows; a download reads them all when clicked.
+    total = data.load(queries.activities_count, filters)
+    activities = data.load(queries.activities_table, filters, None, tables.MAX_ROWS)
     st.caption(f"Estado y avance al corte: {status.PRECEDENCE_TEXT} "
                f"Semáforo: {', '.join(semaforo.label(c) for c in semaforo.COLORS)}.")
     tables.show(activities, key="actividades", file_name="actividades",
                 height=440 if len(activities) > 12 else None,
-                description=filters.describe(view.count))
+                description=filters.describe(view.count), total=total,
+                everything=data.later(queries.activities_table, filters), noun="actividades")
 
     st.subheader("Detalle de una actividad", anchor=False)
-    labels = {row["_id"]: _option_label(row) for _, row in activities.iterrows()}
+    labels = dict(zip(activities["_id"].tolist(),
+                      map(_option_label, activities["Código"], activities["Actividad"],
+                          activities["Entidad"]), strict=True))
+    if total > len(activities):
+        st.caption(f"La lista ofrece las {es_co.integer(len(activities))} actividades de la "
+                   "tabla. Para ver otra, búsquela por su código o por palabras de su "
+                   "nombre en «Buscar en las actividades», en la barra lateral.")
     if st.session_state.get(DETAIL_KEY) not in labels:
         st.session_state[DETAIL_KEY] = None
     chosen = st.selectbox("Actividad", list(labels), format_func=labels.get, key=DETAIL_KEY,

@@ -22,12 +22,16 @@ with layout.guard("el avance por trimestre"):
         "programadas si alguna terminó antes de tiempo)."
         + (f" {es_co.plural(undated, 'actividad no tiene', 'actividades no tienen')} fecha "
            "límite ni cronograma y no cuentan como programadas." if undated else ""))
+    if note := charts.summed_note(periods):
+        st.caption(note)
     drilldown.chart(charts.planned_vs_done(periods), "avance_programado", filters)
 
     st.subheader("Avance promedio acumulado", anchor=False)
     st.caption("Promedio simple del avance reportado en cada corte (los avances de los "
                "planes son acumulados). Solo cuentan las actividades con un porcentaje: "
                "se excluyen las no programadas, sin reporte y sin seguimiento.")
+    if note := charts.many_entities_note(periods):
+        st.caption(note)
     drilldown.chart(charts.average_by_period(periods, filters.umbrales), "avance_promedio",
                     filters, hint="Haga clic en un punto para ver las actividades que promedia.")
     with st.expander("Ver la tabla por corte", icon=":material/table:"):
@@ -37,15 +41,21 @@ with layout.guard("el avance por trimestre"):
     st.subheader("Estado de las actividades en cada corte", anchor=False)
     legend.show_estados()
     by_state = data.load(queries.states_by_period, filters)
+    if note := charts.summed_note(by_state):
+        st.caption(note)
     drilldown.chart(charts.states_by_period(by_state), "avance_estados", filters)
 
     st.subheader("Qué cambió desde el corte anterior", anchor=False)
-    changes = data.load(queries.changes_since_previous_cutoff, filters)
-    if changes.empty:
+    changed = data.load(queries.changes_count, filters)
+    if not changed:
         st.info("Nada cambió respecto al corte anterior, o el corte elegido es el primero "
                 "de su plan (no hay con qué comparar).", icon=":material/info:")
     else:
-        st.caption(f"{es_co.plural(len(changes), 'actividad cambió', 'actividades cambiaron')}"
+        st.caption(f"{es_co.plural(changed, 'actividad cambió', 'actividades cambiaron')}"
                    " de estado o de avance respecto al corte anterior de su plan.")
+        # The screen holds the first rows; a download reads them all when clicked.
+        changes = data.load(queries.changes_since_previous_cutoff, filters, tables.MAX_ROWS)
         tables.show(changes, key="avance_cambios", file_name="cambios_desde_corte_anterior",
-                    description=filters.describe(view.count))
+                    description=filters.describe(view.count), total=changed,
+                    everything=data.later(queries.changes_since_previous_cutoff, filters),
+                    noun="actividades")

@@ -21,7 +21,7 @@ from data_layer import es_co, queries, semaforo, status, store, synth, totals
 from data_layer.filters import Filters
 from data_layer.semaforo import Umbrales
 from tests.conftest import ROOT
-from ui import charts
+from ui import charts, data, drilldown, tables
 
 ENTITIES = 40  # more than charts.RANKING_ROWS and charts.NAMED_LINES
 
@@ -172,6 +172,7 @@ def test_lowest_keeps_the_least_advanced(national):
 @pytest.mark.parametrize("page, notes", [
     ("pages/resumen.py", ["La gráfica muestra las", "Las barras suman", "Cada línea gris"]),
     ("pages/fases.py", ["Las barras suman"]),
+    ("pages/avance.py", ["Las barras suman", "Cada línea gris"]),
 ])
 def test_pages_of_many_entities_say_what_they_draw(many, monkeypatch, page, notes):
     monkeypatch.setenv("TABLERO_DB", str(many))
@@ -214,3 +215,20 @@ def test_a_countrywide_resumen_gives_each_figure_room(many, tmp_path, monkeypatc
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not at.exception and not at.error
     assert at.metric[0].value == "100.000" and metric_rows(at) == [3, 3]
+
+
+def test_a_click_on_a_national_bar_lists_the_first_rows_and_downloads_all(
+        national, many, monkeypatch):
+    con, filters = national
+    monkeypatch.setenv("TABLERO_DB", str(many))
+    monkeypatch.setattr(tables, "MAX_ROWS", 100)
+    st.cache_data.clear()
+    states = totals.states(queries.states_summary(con, filters))
+    biggest = states.sort_values("Actividades").iloc[-1]
+    shown, total, what = drilldown.activities_behind(filters, biggest["_filtro"])
+    assert total == biggest["Actividades"] > 100
+    assert len(shown) == 100
+    assert what == f"estado {status.ESTADO_LABELS[biggest['_estado']].lower()}"
+    every = data.later(queries.activities_table, filters, biggest["_filtro"])()
+    assert len(every) == total
+    assert list(every["_id"][:100]) == list(shown["_id"])

@@ -165,6 +165,24 @@ def test_shown_table_is_what_downloads(app, db_path):
     assert len(csv_text.strip().split("\r\n")) == 3 + len(on_screen)
 
 
+@pytest.mark.parametrize("page", ["pages/actividades.py", "pages/avance.py",
+                                  "pages/calidad.py"])
+def test_short_tables_are_shown_whole(app, page):
+    """Below ui.tables.MAX_ROWS rows a table is drawn whole, with no note about it."""
+    app.switch_page(page).run()
+    assert_clean(app)
+    assert not any(caption.value.startswith("Se muestran") for caption in app.caption)
+    assert not any(caption.value.startswith("La lista ofrece") for caption in app.caption)
+    excel = [button.proto for button in app.get("download_button")
+             if button.proto.label == "Descargar Excel"]
+    assert excel and not any(button.disabled for button in excel)
+    if page == "pages/actividades.py":
+        assert len(app.dataframe[0].value) == 18
+        options = app.selectbox(key="detalle_actividad").options
+        assert len(options) == 18
+        assert not any(option.startswith("nan") for option in options)
+
+
 def test_activity_detail(app):
     app.multiselect(key="f_entidad").set_value([CARTAGO]).run()
     app.switch_page("pages/actividades.py").run()

@@ -10,6 +10,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -75,7 +76,35 @@ def load(function: Callable[..., T], *args: object) -> T:
     return _cached(str(db.path), db.version, function.__module__, function.__name__, args)
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+def later(function: Callable[..., T], *args: object) -> Callable[[], T]:
+    """``function(con, *args)`` as a call for later, on a fresh cursor, never cached.
+
+    For what only a download needs (every row of a long table, when the screen
+    shows the first ones): Streamlit runs a download's callable when the
+    button is clicked, in a worker thread outside the script run, so the call
+    touches no Streamlit API and leaves nothing in the cache. It reads the
+    database as it is at the click.
+    """
+    return partial(_run, database(), function, args)
+
+
+def _run(db: store.Database, function: Callable[..., T], args: tuple) -> T:
+    with closing(db.cursor()) as con:
+        return function(con, *args)
+
+
+# Entries are pickled results, one per (query, arguments, database version).
+# Long tables are cached as their first rows (ui.tables.MAX_ROWS) and read in
+# full only for a download (:func:`later`), so an entry is a few MB at most;
+# 256 of them cover every page of a few dozen filter combinations. The hour
+# lets go of results nobody asks for again: filters no session uses any more,
+# and the versions of the database an import replaced (never hit again, as
+# the version is part of the key).
+CACHE_ENTRIES = 256
+CACHE_SECONDS = 3600
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_SECONDS)
 def _cached(path: str, version: tuple[int, int], module: str, name: str,
             args: tuple) -> object:
     function = getattr(importlib.import_module(module), name)

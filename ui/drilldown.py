@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
-from data_layer import drill, queries
+from data_layer import drill, es_co, queries
 from data_layer.filters import Filters
 from ui import charts, data, safe, tables
 
@@ -32,10 +32,12 @@ def selected_filter(points: Sequence[Mapping] | None) -> str | None:
 
 
 def activities_behind(filters: Filters, drill_json: str) -> tuple:
-    """The activities behind one bar, and the sentence that describes them."""
-    df = data.load(queries.activities_table, filters, drill_json)
+    """The first activities behind one bar (what the screen shows), how many
+    there are in all, and the sentence that describes them."""
+    total = data.load(queries.activities_count, filters, drill_json)
+    df = data.load(queries.activities_table, filters, drill_json, tables.MAX_ROWS)
     what = drill.describe(drill.decode(drill_json))
-    return df, what
+    return df, total, what
 
 
 def chart(fig: go.Figure, key: str, filters: Filters, hint: str = HINT) -> None:
@@ -57,16 +59,19 @@ def _clear(key: str) -> None:
 
 
 def _activities_panel(key: str, filters: Filters, drill_json: str) -> None:
-    df, what = activities_behind(filters, drill_json)
+    df, total, what = activities_behind(filters, drill_json)
     with st.container(border=True):
         head, back = st.columns([4, 1], vertical_alignment="center")
-        head.markdown(f"**Actividades de la selección** ({len(df)}): {safe.md(what)}")
+        head.markdown(f"**Actividades de la selección** ({es_co.integer(total)}): "
+                      f"{safe.md(what)}")
         back.button("Volver", key=f"volver_{key}", on_click=_clear, args=(key,),
                     icon=":material/arrow_back:", type="primary", width="stretch",
                     help="Quita la selección y vuelve a la gráfica completa.")
         if df.empty:
             st.info("No hay actividades detrás de esta barra con los filtros actuales.")
             return
-        description = f"{filters.describe(len(df))} Selección: {what}."
+        description = f"{filters.describe(total)} Selección: {what}."
         tables.show(df, key=f"drill_{key}", description=description,
-                    file_name=f"actividades_{key}", columns=COLUMNS)
+                    file_name=f"actividades_{key}", columns=COLUMNS, total=total,
+                    everything=data.later(queries.activities_table, filters, drill_json),
+                    noun="actividades")
