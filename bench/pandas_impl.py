@@ -394,6 +394,28 @@ class PandasTablero:
             "Fila": a["source_row"].to_numpy()})
         return queries.finish_activities_table(df)
 
+    # ----------------------------------- long lists: a count and the first rows
+    # What a pandas dashboard does to show the first rows of a long list: build
+    # the whole list, count it, take its head.
+
+    def first_rows(self, name: str, filters: Filters, limit: int) -> pd.DataFrame:
+        return getattr(self, name)(filters).head(limit).reset_index(drop=True)
+
+    def activities_count(self, filters: Filters) -> int:
+        return len(self.activities_table(filters))
+
+    def changes_count(self, filters: Filters) -> int:
+        return len(self.changes_since_previous_cutoff(filters))
+
+    def import_issues_count(self, filters: Filters) -> int:
+        return len(self.import_issues(filters))
+
+    def skipped_rows_count(self, filters: Filters) -> int:
+        return len(self.skipped_rows(filters))
+
+    def inferred_phases_count(self, filters: Filters) -> int:
+        return len(self.inferred_phases(filters))
+
     # ------------------------------------------------------ data quality
 
     def _plans_in(self, filters: Filters) -> pd.DataFrame:

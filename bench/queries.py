@@ -23,24 +23,31 @@ from bench.common import median_ms, timed
 from data_layer import quality, queries, store
 from data_layer.filters import Filters
 
+# A long list is shown as its first ui.tables.MAX_ROWS rows (the query with a
+# LIMIT) plus a count; the whole list is read only for a download.
+FIRST = ":primeras"
+SHOWN_ROWS = 1_000  # = ui.tables.MAX_ROWS (not imported: ui needs Streamlit)
 SIDEBAR = ["options:entidad", "options:vigencia", "corte_options", "options:fase",
            "options:dependencia", "options:grupo_valor", "kpis"]
 PAGES: dict[str, list[str]] = {
     "resumen": ["entity_comparison", "states_summary", "semaforo_summary", "progress_by_period",
                 "office_ranking"],
-    "avance": ["progress_by_period", "states_by_period", "changes_since_previous_cutoff"],
+    "avance": ["progress_by_period", "states_by_period", "changes_count",
+               "changes_since_previous_cutoff" + FIRST],
     "dependencias": ["office_ranking"],
     "fases": ["phase_summary", "level_summary", "value_group_summary"],
-    "actividades": ["activities_table"],
-    "calidad": ["plan_quality", "import_report", "import_issues", "skipped_rows",
-                "inferred_phases", "office_merges"],
+    "actividades": ["activities_count", "activities_table" + FIRST],
+    "calidad": ["plan_quality", "import_report", "import_issues_count", "import_issues" + FIRST,
+                "skipped_rows_count", "skipped_rows" + FIRST, "inferred_phases_count",
+                "inferred_phases" + FIRST, "office_merges"],
 }
 # Aggregates over every activity in view (as opposed to queries that list rows,
 # whose time is mostly building the rows of the answer).
 HEAVY = ["kpis", "entity_comparison", "states_summary", "semaforo_summary", "progress_by_period",
          "states_by_period", "office_ranking", "phase_summary", "level_summary",
          "value_group_summary"]
-LISTS = ["changes_since_previous_cutoff", "activities_table", "inferred_phases"]
+LISTS = ["changes_since_previous_cutoff" + FIRST, "activities_table" + FIRST,
+         "inferred_phases" + FIRST]
 # Served from per-plan roll-ups (data_layer.status: historia_plan, historia_estado)
 # when the filters select whole plans only; the pandas baseline aggregates.
 ROLLED_UP = ["progress_by_period", "states_by_period"]
@@ -62,6 +69,10 @@ class View:
             return "options", (Filters() if field == "entidad" else self.scope, field)
         if call == "corte_options":
             return "corte_options", (self.scope,)
+        if call.endswith(FIRST):
+            name = call.removesuffix(FIRST)
+            drill = (None,) if name == "activities_table" else ()  # no clicked bar
+            return name, (self.filters, *drill, SHOWN_ROWS)
         return call, (self.filters,)
 
 
@@ -95,6 +106,8 @@ def ours(db: store.Database, view: View, call: str) -> object:
 
 def theirs(baseline, view: View, call: str) -> object:
     name, args = view.args(call)
+    if call.endswith(FIRST):
+        return baseline.first_rows(name, view.filters, SHOWN_ROWS)
     return getattr(baseline, name)(*args)
 
 
