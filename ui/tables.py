@@ -18,10 +18,11 @@ import streamlit as st
 from data_layer import es_co, export
 
 MAX_ROWS = 1_000  # rows a table shows on screen; its downloads carry every row
-# Cells (rows × columns) up to which the server writes an .xlsx: openpyxl holds
-# the whole workbook in memory, about 0,6 KB a cell (100.000 activities × 31
-# columns took 97 s and 2 GB). Beyond it the Excel button is off and says why;
-# the CSV (which Excel opens) still carries every row.
+# Cells (rows × columns) up to which the server writes an .xlsx: openpyxl turns
+# every cell into XML in Python, about 10 µs a cell (64.516 activities × 31
+# columns take 20 s, in little memory). Beyond it a click would keep the
+# server busy for minutes: the Excel button is off and says why; the CSV
+# (which Excel opens, 1M activities in a few seconds) still carries every row.
 XLSX_MAX_CELLS = 2_000_000
 
 LONG_TEXT = {
