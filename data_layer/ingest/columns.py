@@ -74,12 +74,33 @@ def _has_word(text: str, words: tuple[str, ...]) -> bool:
     return any(f" {word} " in padded for word in words)
 
 
+# Header texts are read again and again: every row of the first 60 is scored
+# while the header row is looked for, and data rows repeat the same offices,
+# dates and "N/A". The decisions below depend only on the (folded) text and
+# the vocabularies, so they are remembered for texts up to this length.
+_MEMO_CHARS = 300
+_MEMO_SIZE = 50_000
+
+
 def _role(text: str, role: str) -> bool:
+    if len(text) <= _MEMO_CHARS:
+        return _role_cached(text, role)
+    return _has_word(text, _roles().get(role, ()))
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _role_cached(text: str, role: str) -> bool:
     return _has_word(text, _roles().get(role, ()))
 
 
 # ------------------------------------------------------------ periods
 _YEAR_RE = re.compile(r"\b(19[89]\d|20\d\d)\b")
+
+
+@lru_cache(maxsize=1)
+def _period_tokens() -> tuple[str, ...]:
+    """periods.csv tokens, longest first (the order ``period_in`` tries them)."""
+    return tuple(sorted(_periods(), key=len, reverse=True))
 
 
 def period_in(text: str, *, bare_ok: bool) -> tuple[str, int] | None:
@@ -88,12 +109,23 @@ def period_in(text: str, *, bare_ok: bool) -> tuple[str, int] | None:
     Bare tokens ("1", "II") count only when ``bare_ok`` (under a follow-up
     parent header), so a column numbered "2" elsewhere is not a quarter.
     """
+    if len(text) <= _MEMO_CHARS:
+        return _period_cached(text, bool(bare_ok))
+    return _period_in(text, bare_ok)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _period_cached(text: str, bare_ok: bool) -> tuple[str, int] | None:
+    return _period_in(text, bare_ok)
+
+
+def _period_in(text: str, bare_ok: bool) -> tuple[str, int] | None:
     periods = _periods()
     hit = periods.get(text)
     if hit and (bare_ok or not hit[2]):
         return hit[0], hit[1]
     padded = f" {text} "
-    for token in sorted(periods, key=len, reverse=True):
+    for token in _period_tokens():
         kind, index, bare = periods[token]
         if not bare and f" {token} " in padded:
             return kind, index
@@ -102,6 +134,17 @@ def period_in(text: str, *, bare_ok: bool) -> tuple[str, int] | None:
 
 def month_in(text: str) -> int | None:
     """A month named in a folded header ("oct", "enero", "avance marzo")."""
+    if len(text) <= _MEMO_CHARS:
+        return _month_cached(text)
+    return _month_in(text)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _month_cached(text: str) -> int | None:
+    return _month_in(text)
+
+
+def _month_in(text: str) -> int | None:
     for word in text.split():
         month = parse_month(word)
         if month:
@@ -212,11 +255,51 @@ def _schedule_column(column: Column, leaf: str, parents: list[str], whole: str) 
     return True
 
 
+@lru_cache(maxsize=1)
+def _aliases_by_word() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Positions in ``_aliases()`` by the alias's first word (and those without words).
+
+    An alias can only match a text (whole, as its start, or as whole words
+    inside it) if its first word is one of the text's words, so only those
+    aliases need to be tried, in their usual order.
+    """
+    by_word: dict[str, list[int]] = {}
+    wordless = []
+    for position, (alias, _, _) in enumerate(_aliases()):
+        words = alias.split()
+        if words:
+            by_word.setdefault(words[0], []).append(position)
+        else:
+            wordless.append(position)
+    return {word: tuple(found) for word, found in by_word.items()}, tuple(wordless)
+
+
+def _candidate_aliases(text: str) -> list[tuple[str, str, int]]:
+    """The aliases that may match ``text``, in ``_aliases()`` order."""
+    by_word, wordless = _aliases_by_word()
+    positions = set(wordless)
+    for word in set(text.split()):
+        positions.update(by_word.get(word, ()))
+    aliases = _aliases()
+    return [aliases[position] for position in sorted(positions)]
+
+
 def _match_field(text: str) -> tuple[str | None, int, int]:
     """(field, strength, rank) of the best alias for a folded header text."""
+    if len(text) <= _MEMO_CHARS:
+        return _match_field_cached(text)
+    return _match_field_uncached(text)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _match_field_cached(text: str) -> tuple[str | None, int, int]:
+    return _match_field_uncached(text)
+
+
+def _match_field_uncached(text: str) -> tuple[str | None, int, int]:
     best: tuple[str | None, int, int] = (None, 0, 99)
     padded = f" {text} "
-    for alias, field_name, rank in _aliases():
+    for alias, field_name, rank in _candidate_aliases(text):
         if text == alias:
             strength = 3
         elif text.startswith(alias + " "):
@@ -234,7 +317,7 @@ def field_candidates(text: str) -> list[tuple[str, int, int]]:
     """Every (field, strength, rank) an alias gives a folded header text."""
     out: dict[str, tuple[str, int, int]] = {}
     padded = f" {text} "
-    for alias, field_name, rank in _aliases():
+    for alias, field_name, rank in _candidate_aliases(text):
         if text == alias:
             strength = 3
         elif text.startswith(alias + " "):
@@ -317,17 +400,28 @@ def one_column_per_period(columns: list[Column]) -> None:
 
 def header_score(texts: list[str]) -> int:
     """How many cells of a row read as known column headers."""
-    score = 0
-    for text in texts:
-        folded = fold(text)
-        if not folded or len(folded) > 120:
-            continue
-        field_name, strength, _ = _match_field(folded)
-        if field_name and strength >= 2:
-            score += 1
-        elif _role(folded, "progress") or _role(folded, "schedule"):
-            score += 1
-    return score
+    return sum(_is_header_text(text) for text in texts)
+
+
+def _is_header_text(text: str) -> bool:
+    if len(text) <= _MEMO_CHARS:
+        return _is_header_cached(text)
+    return _is_header_uncached(text)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _is_header_cached(text: str) -> bool:
+    return _is_header_uncached(text)
+
+
+def _is_header_uncached(text: str) -> bool:
+    folded = fold(text)
+    if not folded or len(folded) > 120:
+        return False
+    field_name, strength, _ = _match_field(folded)
+    if field_name and strength >= 2:
+        return True
+    return _role(folded, "progress") or _role(folded, "schedule")
 
 
 def is_subheader_token(text: str) -> bool:

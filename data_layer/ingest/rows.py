@@ -31,6 +31,13 @@ class RawActivity:
     cells: dict[int, object]  # column index → value (merged areas filled)
     context_group: str | None = None  # from a group title row above it
     context_phase: str | None = None
+    # Column index → ``clean(value)`` of every cell in ``cells`` (all of them
+    # non-empty), computed once so the value readers need not clean again.
+    texts: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.texts) != len(self.cells):
+            self.texts = {c: t for c, v in self.cells.items() if (t := clean(v)) is not None}
 
 
 @dataclass
@@ -50,28 +57,29 @@ def split_rows(table: Table) -> SheetRows:
     fill_down = {c.index for c in table.columns if c.field in ("group", "phase")}
     last: dict[int, object] = {}
     group = phase = None
+    last_text: dict[int, str] = {}
     for r in range(table.header_end + 1, len(sheet.values)):
-        cells = _row_cells(sheet, r, merged)
+        cells, texts = _row_cells(sheet, r, merged)
         if not cells:
             continue
-        name = clean(cells.get(name_col))
+        name = texts.get(name_col)
         if name is not None and _is_total(name):
             out.skipped.append(SkippedRow(sheet.name, r + 1, "Fila de totales o promedios: no es una "
-                                          "actividad.", _content(cells)))
+                                          "actividad.", _content(texts)))
             continue
-        if name is None or _is_title_row(sheet, r, cells, name_col, merged):
-            group, phase = _skip_row(out, table, r, cells, group, phase)
+        if name is None or _is_title_row(r, texts, name_col, merged):
+            group, phase = _skip_row(out, table, r, texts, group, phase)
             continue
         if r in sheet.hidden_rows:
             out.issues.append(Issue(AVISO, sheet.name, r + 1, None, name,
                                     "La fila está oculta en Excel; se importó igual. Muéstrela o "
                                     "bórrela si no es parte del plan.", "fila_oculta"))
         for c in fill_down:
-            if clean(cells.get(c)) is None and c in last:
-                cells[c] = last[c]
-            elif clean(cells.get(c)) is not None:
-                last[c] = cells[c]
-        out.activities.append(RawActivity(r, cells, group, phase))
+            if c not in texts and c in last:
+                cells[c], texts[c] = last[c], last_text[c]
+            elif c in texts:
+                last[c], last_text[c] = cells[c], texts[c]
+        out.activities.append(RawActivity(r, cells, group, phase, texts))
     _relabel_footer(out)
     return out
 
@@ -101,18 +109,27 @@ def _merges_by_row(sheet) -> dict[int, _RowMerges]:
     return by_row
 
 
-def _row_cells(sheet, r: int, merged: dict[int, _RowMerges]) -> dict[int, object]:
-    row = sheet.values[r]
-    cells = {c: v for c, v in enumerate(row) if clean(v) is not None}
+_NO_MERGES = _RowMerges()
+
+
+def _row_cells(sheet, r: int, merged: dict[int, _RowMerges]) -> tuple[dict[int, object], dict[int, str]]:
+    """The row's non-empty cells: column → value, and column → ``clean(value)``."""
+    cells: dict[int, object] = {}
+    texts: dict[int, str] = {}
+    for c, value in enumerate(sheet.values[r]):
+        if value is not None and (text := clean(value)) is not None:
+            cells[c] = value
+            texts[c] = text
     if not cells:
-        return {}  # only carried-down merged values: not a row of its own
+        return cells, texts  # only carried-down merged values: not a row of its own
     # Vertically merged cells (a group or phase spanning several activities)
     # repeat their value on every row they cover.
-    for c1, r1 in merged.get(r, _RowMerges()).carried:
+    for c1, r1 in merged.get(r, _NO_MERGES).carried:
         value = sheet.values[r1][c1] if c1 < len(sheet.values[r1]) else None
-        if clean(value) is not None:
+        if value is not None and (text := clean(value)) is not None:
             cells[c1] = value
-    return cells
+            texts[c1] = text
+    return cells, texts
 
 
 def _is_total(name: str) -> bool:
@@ -120,26 +137,25 @@ def _is_total(name: str) -> bool:
     return bool(words) and words[0] in _TOTAL_WORDS and len(words) <= 3
 
 
-def _content(cells: dict[int, object]) -> str:
-    texts = [clean(v) for _, v in sorted(cells.items())]
-    return " | ".join(dict.fromkeys(t for t in texts if t))
+def _content(texts: dict[int, str]) -> str:
+    return " | ".join(dict.fromkeys(t for _, t in sorted(texts.items()) if t))
 
 
-def _is_title_row(sheet, r, cells, name_col, merged) -> bool:
+def _is_title_row(r, texts: dict[int, str], name_col, merged) -> bool:
     """A lone text spanning the table: the title of the group below it."""
-    distinct = {clean(v) for v in cells.values()}
+    distinct = set(texts.values())
     if len(distinct) != 1:
         return False
     text = distinct.pop()
     if phase_heading(text):
         return True
-    return merged.get(r, _RowMerges()).spans >= 1 and name_col in cells
+    return merged.get(r, _NO_MERGES).spans >= 1 and name_col in texts
 
 
-def _skip_row(out: SheetRows, table: Table, r: int, cells, group, phase):
+def _skip_row(out: SheetRows, table: Table, r: int, cell_texts: dict[int, str], group, phase):
     sheet = table.sheet
-    texts = [clean(v) for _, v in sorted(cells.items())]
-    content = _content(cells)
+    texts = [t for _, t in sorted(cell_texts.items())]
+    content = _content(cell_texts)
     folded = fold(content)
     distinct = {t for t in texts if t}
     if len(distinct) == 1 and len(content) <= 200 and not any(w in folded for w in _FOOTER_WORDS):
@@ -183,18 +199,19 @@ def cell_issue(severity: str, table: Table, raw: RawActivity, column: col.Column
 def describe_extra(table: Table, raw: RawActivity) -> dict[str, str]:
     """Every EXTRA column of the row, by header label, so nothing is lost."""
     extra = {}
-    for column in table.columns:
-        if column.kind == col.EXTRA:
-            value = clean(raw.cells.get(column.index))
-            if value is not None:
-                extra[table.extra_key(column)] = value
+    texts = raw.texts
+    for column in table.of_kind(col.EXTRA):
+        value = texts.get(column.index)
+        if value is not None:
+            extra[table.extra_key(column)] = value
     return extra
 
 
 def new_activity(seq: int, table: Table, raw: RawActivity) -> Activity:
-    name = clean(raw.cells[table.column("name").index]) or ""
+    name_index = table.column("name").index
+    name = raw.texts[name_index]  # a row without a name is never an activity
     code_col = table.column("code")
-    code = clean(raw.cells.get(code_col.index)) if code_col else None
+    code = raw.texts.get(code_col.index) if code_col else None
     found, rest = split_code(name)
     if found and rest:
         code, name = code or found, rest

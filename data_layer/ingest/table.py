@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from data_layer.corrections import Mapping, signature
 from data_layer.ingest.columns import (Column, apply_role, assign_fields, attach_period_notes, classify,
@@ -34,7 +35,33 @@ class Table:
         return list(range(self.header_start + 1, self.header_end + 2))
 
     def column(self, field_name: str) -> Column | None:
-        return next((c for c in self.columns if c.field == field_name), None)
+        if field_name is None:
+            return next((c for c in self.columns if c.field is None), None)
+        return self._by_field.get(field_name)
+
+    # The columns are final once the table is found: the lookups below are
+    # computed once per table instead of once per row.
+    @cached_property
+    def _by_field(self) -> dict[str, Column]:
+        found: dict[str, Column] = {}
+        for column in self.columns:
+            if column.field is not None:
+                found.setdefault(column.field, column)
+        return found
+
+    def of_kind(self, *kinds: str) -> list[Column]:
+        """The columns of these kinds, left to right."""
+        by_kind = self._by_kind
+        if len(kinds) == 1:
+            return by_kind.get(kinds[0], [])
+        return [c for c in self.columns if c.kind in kinds]
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[Column]]:
+        found: dict[str, list[Column]] = {}
+        for column in self.columns:
+            found.setdefault(column.kind, []).append(column)
+        return found
 
 
 def cell_text(sheet: Sheet, r: int, c: int) -> str | None:

@@ -57,16 +57,17 @@ def period_cutoff(kind: str, index: int, year: int | None) -> date | None:
 
 # --------------------------------------------------------------- descriptive
 def fill_fields(act: Activity, table: Table, raw: RawActivity, issues: list[Issue], year: int | None) -> None:
-    for column in table.columns:
-        if column.kind != col.FIELD:
+    texts = raw.texts
+    for column in table.of_kind(col.FIELD):
+        text = texts.get(column.index)
+        if not text:
             continue
-        value = raw.cells.get(column.index)
-        text = clean(value)
-        if column.field in TEXT_FIELDS and text:
+        if column.field in TEXT_FIELDS:
             if column.field == "group":  # vertical titles are often letter-spaced
-                text = clean(despace(str(value))) or text
+                text = clean(despace(str(raw.cells.get(column.index)))) or text
             setattr(act, TEXT_FIELDS[column.field], text)
-        elif column.field in ("start_date", "due_date") and text:
+        elif column.field in ("start_date", "due_date"):
+            value = raw.cells.get(column.index)
             try:
                 setattr(act, column.field, parse_date(value, year=year))
             except ValueError as exc:
@@ -82,13 +83,13 @@ def fill_phase(act: Activity, table: Table, raw: RawActivity, issues: list[Issue
                corrections: Corrections) -> None:
     """Phase a person saved for this activity, else from the plan (column, X
     marks, group), else inferred from the wording."""
-    saved = corrections.phase_for(act.name)
+    saved = corrections.phase_for(act.name) if corrections.phases else None
     if saved:
         act.phase, act.phase_source, act.phase_raw = saved, DECLARED, MANUAL
         return
     phase_col = table.column("phase")
-    if phase_col and clean(raw.cells.get(phase_col.index)):
-        text = clean(raw.cells[phase_col.index])
+    if phase_col and raw.texts.get(phase_col.index):
+        text = raw.texts[phase_col.index]
         found = declared_phase(text)
         if found:
             act.phase, act.phase_source, act.phase_raw = found, DECLARED, text
@@ -98,7 +99,7 @@ def fill_phase(act: Activity, table: Table, raw: RawActivity, issues: list[Issue
                                  "Diagnóstico, Formulación, Implementación, Seguimiento y evaluación o "
                                  "Transversal, o agregue esta forma de escribirla a vocab/phases.csv.",
                                  "fase_desconocida"))
-    marks = [c for c in table.columns if c.kind == col.PHASE_MARK and clean(raw.cells.get(c.index))]
+    marks = [c for c in table.of_kind(col.PHASE_MARK) if c.index in raw.texts]
     if marks:
         act.phase, act.phase_source, act.phase_raw = marks[0].phase, DECLARED, marks[0].path[-1]
         if len({m.phase for m in marks}) > 1:
@@ -120,22 +121,29 @@ def fill_offices(act: Activity, table: Table, raw: RawActivity, sheet_office: st
     """Offices of the responsables cell (split and named as saved corrections
     say, else by the vocabularies), or of the sheet's name."""
     office_col = table.column("office")
-    text = clean(raw.cells.get(office_col.index)) if office_col else None
+    text = raw.texts.get(office_col.index) if office_col else None
     if not text and sheet_office:
         text = sheet_office
     if not text:
         return
-    whole = corrections.office_for(text)
+    # Without saved office corrections (the usual case) there is nothing to look up.
+    saved = corrections.office_for if corrections.offices else _no_correction
+    whole = saved(text)
     if whole:
         act.offices = [Office(name, text) for name in whole]
         return
     offices: dict[str, Office] = {}
-    pairs = normalise_offices(text) if office_col and clean(raw.cells.get(office_col.index)) else [
+    pairs = normalise_offices(text) if office_col and raw.texts.get(office_col.index) else [
         (canonical_office(text), text)]
     for canonical, raw_name in pairs:
-        for name in corrections.office_for(raw_name) or (canonical,):
-            offices.setdefault(name, Office(name, raw_name))
+        for name in saved(raw_name) or (canonical,):
+            if name not in offices:
+                offices[name] = Office(name, raw_name)
     act.offices = list(offices.values())
+
+
+def _no_correction(raw: str) -> None:
+    return None
 
 
 def report_error_cells(table: Table, raw: RawActivity, issues: list[Issue]) -> None:
@@ -191,10 +199,9 @@ def schedule_years(table: Table, year: int | None) -> dict[int, date]:
 def fill_schedule(act: Activity, table: Table, raw: RawActivity, months: dict[int, date],
                   issues: list[Issue]) -> None:
     for index, month in months.items():
-        value = raw.cells.get(index)
-        text = clean(value)
-        if text is None:
+        if index not in raw.texts:
             continue
+        value = raw.cells[index]
         planned = _amount(value)
         if planned is None:
             column = next(c for c in table.columns if c.index == index)
@@ -234,28 +241,29 @@ def _amount(value: object) -> float | None:
 def progress_readings(sheet_rows: SheetRows, acts: list[Activity], year: int | None) -> None:
     """Readings of every activity of the sheet, from its follow-up columns."""
     table = sheet_rows.table
-    sheet = table.sheet
+    formats = table.sheet.formats
     issues = sheet_rows.issues
-    for column in [c for c in table.columns if c.kind == col.PROGRESS]:
-        cells = [(raw.cells.get(column.index), sheet.formats.get((raw.row, column.index)))
-                 for raw in sheet_rows.activities]
-        if not any(clean(v) is not None for v, _ in cells):
+    activities = sheet_rows.activities
+    for column in table.of_kind(col.PROGRESS):
+        c = column.index
+        if not any(c in raw.texts for raw in activities):
             continue  # nobody reported this period yet: no readings
+        cells = [(raw.cells.get(c), formats.get((raw.row, c)) if formats else None) for raw in activities]
         fraction = column_is_fraction(cells)
         kind, index = column.period
-        for raw, act, (value, fmt) in zip(sheet_rows.activities, acts, cells):
-            reading = Reading(kind, index, period_label(kind, index), period_cutoff(kind, index, year),
-                              SIN_REPORTE, raw=clean(value))
+        label, cutoff = period_label(kind, index), period_cutoff(kind, index, year)
+        for raw, act, (value, fmt) in zip(activities, acts, cells):
             parsed = parse_progress(value, fraction=fraction, number_format=fmt)
-            if parsed is not None:
-                reading.state, reading.value = parsed.state, parsed.value
-                if parsed.state == ILEGIBLE:
-                    issues.append(cell_issue(ERROR, table, raw, column, value, parsed.message or "",
-                                             "avance_ilegible"))
-                elif parsed.message:
-                    issues.append(cell_issue(AVISO, table, raw, column, value, parsed.message,
-                                             "avance_ajustado"))
-            act.readings.append(reading)
+            if parsed is None:
+                act.readings.append(Reading(kind, index, label, cutoff, SIN_REPORTE, None, raw.texts.get(c)))
+                continue
+            act.readings.append(Reading(kind, index, label, cutoff, parsed.state, parsed.value, raw.texts.get(c)))
+            if parsed.state == ILEGIBLE:
+                issues.append(cell_issue(ERROR, table, raw, column, value, parsed.message or "",
+                                         "avance_ilegible"))
+            elif parsed.message:
+                issues.append(cell_issue(AVISO, table, raw, column, value, parsed.message,
+                                         "avance_ajustado"))
     _planned_executed(sheet_rows, acts, year)
     _attach_notes(sheet_rows, acts)
 
@@ -271,15 +279,16 @@ def _planned_executed(sheet_rows: SheetRows, acts: list[Activity], year: int | N
         planned_cols = {c.period: c for c in table.columns if c.kind == col.SCHEDULE}
     periods = sorted(executed_cols, key=lambda p: (p[0], p[1]))
     used = [p for p in periods
-            if any(clean(raw.cells.get(executed_cols[p].index)) is not None for raw in sheet_rows.activities)]
+            if any(executed_cols[p].index in raw.texts for raw in sheet_rows.activities)]
     for raw, act in zip(sheet_rows.activities, acts):
         total_planned = total_done = 0.0
         for period in periods:
             p_col, e_col = planned_cols.get(period), executed_cols[period]
-            planned = _amount(raw.cells.get(p_col.index)) if p_col and clean(raw.cells.get(p_col.index)) else 0.0
+            planned = _amount(raw.cells.get(p_col.index)) if p_col and p_col.index in raw.texts else 0.0
             done_raw = raw.cells.get(e_col.index)
-            done = _amount(done_raw) if clean(done_raw) is not None else None
-            if clean(done_raw) is not None and done is None:
+            done_text = raw.texts.get(e_col.index)
+            done = _amount(done_raw) if done_text is not None else None
+            if done_text is not None and done is None:
                 sheet_rows.issues.append(cell_issue(ERROR, table, raw, e_col, done_raw,
                                                     "Se esperaba una cantidad ejecutada (un número).",
                                                     "ejecutado_ilegible"))
@@ -295,7 +304,7 @@ def _planned_executed(sheet_rows: SheetRows, acts: list[Activity], year: int | N
                 declared.planned, declared.executed = planned, done
                 continue
             reading = Reading(kind, index, period_label(kind, index), period_cutoff(kind, index, year),
-                              SIN_REPORTE, raw=clean(done_raw), planned=planned, executed=done)
+                              SIN_REPORTE, raw=done_text, planned=planned, executed=done)
             if done is None and (planned or 0) > 0:
                 reading.state = SIN_REPORTE
             elif total_planned <= 0:
@@ -310,17 +319,20 @@ def _attach_notes(sheet_rows: SheetRows, acts: list[Activity]) -> None:
     """Observations and evidence: per period where the header says so,
     otherwise on the activity's latest reading."""
     table = sheet_rows.table
+    notes = [c for c in table.columns if c.kind in (col.OBSERVATION, col.EVIDENCE)
+             or (c.kind == col.FIELD and c.field == "observation")]
+    if not notes:
+        return
     for raw, act in zip(sheet_rows.activities, acts):
-        for column in table.columns:
-            text = clean(raw.cells.get(column.index))
+        texts = raw.texts
+        for column in notes:
+            text = texts.get(column.index)
             if text is None:
                 continue
             if column.kind in (col.OBSERVATION, col.EVIDENCE):
                 target = next((r for r in act.readings if (r.period_kind, r.period_index) == column.period), None)
-            elif column.kind == col.FIELD and column.field == "observation":
-                target = _latest(act)
             else:
-                continue
+                target = _latest(act)
             if target is None:
                 act.extra[table.extra_key(column)] = text
             elif column.kind == col.EVIDENCE:
@@ -335,8 +347,20 @@ def _join(before: str | None, text: str) -> str:
 
 
 def _latest(act: Activity) -> Reading | None:
-    reported = [r for r in act.readings if r.raw is not None] or act.readings
-    return max(reported, key=lambda r: (r.cutoff or date.min, r.period_index), default=None)
+    """The latest reported reading (the latest reading if none was reported);
+    the first of equals, as ``max`` would give."""
+    best = best_key = None
+    for reading in act.readings:
+        if reading.raw is not None:
+            key = (reading.cutoff or date.min, reading.period_index)
+            if best is None or key > best_key:
+                best, best_key = reading, key
+    if best is None:
+        for reading in act.readings:
+            key = (reading.cutoff or date.min, reading.period_index)
+            if best is None or key > best_key:
+                best, best_key = reading, key
+    return best
 
 
 def majority_year(dates: list[date]) -> int | None:

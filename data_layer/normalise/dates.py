@@ -223,4 +223,23 @@ def parse_date(raw: object, *, year: int | None = None) -> date | None:
         if math.isnan(number):
             return None  # an empty cell read through pandas
         return _from_serial(number, raw)
-    return _from_text(str(raw), year)
+    text = str(raw)
+    if len(text) > _MEMO_CHARS:
+        return _from_text(text, year)
+    found, message = _from_text_cached(text, year)
+    if message is not None:
+        raise ValueError(message)
+    return found
+
+
+# Plans repeat the same dates on many rows: the reading of a text (or why it
+# is not a date) is remembered per plan year.
+_MEMO_CHARS = 200
+
+
+@lru_cache(maxsize=20_000)
+def _from_text_cached(text: str, year: int | None) -> tuple[date | None, str | None]:
+    try:
+        return _from_text(text, year), None
+    except ValueError as exc:
+        return None, str(exc)

@@ -46,6 +46,11 @@ def _spellings() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(spellings.items(), key=lambda item: -len(item[0])))
 
 
+# Longest text whose reading is remembered: plans repeat the same phase
+# names, group titles and activity wordings on many rows.
+_MEMO_CHARS = 1000
+
+
 def declared_phase(text: object) -> str | None:
     """Canonical phase key for a phase as a plan writes it, or None.
 
@@ -55,6 +60,17 @@ def declared_phase(text: object) -> str | None:
     a spelling appears as whole words elsewhere in the text (longest, then
     earliest); for letter-spaced text, a long spelling begins it.
     """
+    if text.__class__ is str and len(text) <= _MEMO_CHARS:
+        return _declared_cached(text)
+    return _declared(text)
+
+
+@lru_cache(maxsize=20_000)
+def _declared_cached(text: str) -> str | None:
+    return _declared(text)
+
+
+def _declared(text: object) -> str | None:
     folded = fold(text)
     if not folded:
         return None
@@ -117,10 +133,30 @@ def _keywords() -> tuple[_Keyword, ...]:
     return tuple(keywords)
 
 
+@lru_cache(maxsize=None)
+def _first_words() -> tuple[str, ...]:
+    """The first word of each keyword: its pattern can only match a text that
+    contains it, so a plain substring test skips most patterns."""
+    return tuple(keyword.keyword.split()[0] for keyword in _keywords())
+
+
 def _best_match(folded: str) -> _Keyword | None:
+    if len(folded) <= _MEMO_CHARS:
+        return _best_match_cached(folded)
+    return _best_match_uncached(folded)
+
+
+@lru_cache(maxsize=50_000)
+def _best_match_cached(folded: str) -> _Keyword | None:
+    return _best_match_uncached(folded)
+
+
+def _best_match_uncached(folded: str) -> _Keyword | None:
     """Highest priority, then earliest position, then longest keyword, then table order."""
     best: tuple[tuple[float, int, int, int], _Keyword] | None = None
-    for order, keyword in enumerate(_keywords()):
+    for order, (keyword, first) in enumerate(zip(_keywords(), _first_words())):
+        if first not in folded:
+            continue
         match = keyword.pattern.search(folded)
         if match is None:
             continue

@@ -128,8 +128,18 @@ def _percent(value: float) -> ProgressValue:
     return ProgressValue(AVANCE, round(float(value), _DECIMALS) + 0.0)
 
 
-def _scaled(number: float, *, fraction: bool | None, number_format: str | None) -> ProgressValue:
-    """A bare number on the scale the column uses (see ``parse_progress``)."""
+# Plans repeat the same progress cells ("0%", "N/A", 0.5) thousands of times:
+# the reading of a text or number (with the column's scale and the cell's
+# number format) is remembered. ProgressValue is frozen, so sharing is safe.
+_MEMO_CHARS = 300
+
+
+@lru_cache(maxsize=20_000)
+def _scaled(number: float, fraction: bool | None, number_format: str | None) -> ProgressValue:
+    """A bare number on the scale the column uses (see ``parse_progress``).
+
+    Equal floats give equal readings (-0.0 reads as 0.0), so the memory is exact.
+    """
     if not math.isfinite(number):  # "-1000…000" (400 digits) is -inf as a float
         return _illegible(f"El avance no es un número válido. {ACCEPTED}")
     if number < 0:
@@ -196,7 +206,7 @@ def _parse_text(raw: str, *, fraction: bool | None, number_format: str | None) -
     if match := _FRACTION_RE.match(text) or _OF_RE.match(text):
         return _ratio(_to_float(match.group(1)), _to_float(match.group(2)), text)
     if _BARE_RE.match(text):
-        return _scaled(_to_float(text), fraction=fraction, number_format=number_format)
+        return _scaled(_to_float(text), fraction, number_format)
     # 3. Words and numbers mixed ("No aplica 0%", "50% ejecutada").
     word = _phrase_in(folded)
     if word is not None and word.state in (NO_PROGRAMADA, SIN_REPORTE):
@@ -237,6 +247,16 @@ def parse_progress(
     """
     if raw is None:
         return None
+    kind = raw.__class__
+    if kind is str:  # the common cases first, without the slower isinstance checks
+        if len(raw) <= _MEMO_CHARS:
+            return _parse_text_cached(raw, fraction, number_format) if raw.strip() else None
+    elif kind is float:
+        if raw != raw:
+            return None  # an empty cell read through pandas
+        if raw in (math.inf, -math.inf):
+            return _illegible(f"El avance no es un número válido. {ACCEPTED}")
+        return _scaled(raw, fraction, number_format)
     if isinstance(raw, bool):
         return _illegible(
             f"La celda tiene un valor VERDADERO/FALSO, no un avance. {ACCEPTED}"
@@ -250,7 +270,7 @@ def parse_progress(
             return None  # an empty cell read through pandas
         if math.isinf(number):
             return _illegible(f"El avance no es un número válido. {ACCEPTED}")
-        return _scaled(number, fraction=fraction, number_format=number_format)
+        return _scaled(number, fraction, number_format)
     if isinstance(raw, (date, datetime)):
         return _illegible(
             f"La celda tiene una fecha ({raw:%d/%m/%Y}), no un avance: si escribió "
@@ -259,11 +279,24 @@ def parse_progress(
     text = str(raw)
     if not text.strip():
         return None
+    if len(text) <= _MEMO_CHARS:
+        return _parse_text_cached(text, fraction, number_format)
+    return _parse_text(text, fraction=fraction, number_format=number_format)
+
+
+@lru_cache(maxsize=20_000)
+def _parse_text_cached(text: str, fraction: bool | None, number_format: str | None) -> ProgressValue:
     return _parse_text(text, fraction=fraction, number_format=number_format)
 
 
 def _numeric(value: object) -> float | None:
     """The number in a cell for the scale decision; None for other cells."""
+    if value is None:
+        return None
+    if value.__class__ is str:
+        return _numeric_text(value) if len(value) <= _MEMO_CHARS else _numeric_text.__wrapped__(value)
+    if value.__class__ is float:
+        return None if value != value or value in (math.inf, -math.inf) else value
     if isinstance(value, bool):
         return None
     if isinstance(value, numbers.Real):
@@ -275,6 +308,12 @@ def _numeric(value: object) -> float | None:
     if isinstance(value, str) and _BARE_RE.match(value.strip()):
         return _to_float(value.strip())  # CSV files bring every number as text
     return None
+
+
+@lru_cache(maxsize=20_000)
+def _numeric_text(value: str) -> float | None:
+    text = value.strip()
+    return _to_float(text) if _BARE_RE.match(text) else None
 
 
 def column_is_fraction(cells: Iterable[tuple[object, str | None]]) -> bool:

@@ -37,6 +37,8 @@ def fold(text: object) -> str:
     if text is None:
         return ""
     text = str(text)
+    if text.isascii() and text.isalnum():
+        return text.lower()  # a plain word or number ("12", "Avance"): nothing else to do
     # Plans repeat the same texts (offices, phases, headers) thousands of
     # times: short ones are remembered.
     return _fold_cached(text) if len(text) <= 300 else _fold_uncached(text)
@@ -49,6 +51,8 @@ def _fold_cached(text: str) -> str:
 
 def _fold_uncached(text: str) -> str:
     result = _fold_once(text)
+    if result.isascii():
+        return result  # only a-z, 0-9, "%" and single spaces: already a fixed point
     # A few characters only settle after a second pass (e.g. "ℌ" decomposes
     # to "H", "İ" lowers to "i" plus a combining dot); loop to a fixed point
     # so fold(fold(x)) == fold(x) always holds.
@@ -110,14 +114,21 @@ def clean(value: object) -> str | None:
     """
     if value is None:
         return None
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if value.is_integer():
-            return str(int(value))
-    text = str(value)
-    if _is_tidy(text):  # the common case: already tidy, one line
-        return text
+    if value.__class__ is str:
+        # The common case, checked inline (this runs several times per cell):
+        # already tidy, one line (see ``_is_tidy``).
+        if value and value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value:
+            return value
+        text = value
+    else:
+        if isinstance(value, float):
+            if math.isnan(value):
+                return None
+            if value.is_integer():
+                return str(int(value))
+        text = str(value)
+        if _is_tidy(text):
+            return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
     result = "\n".join(line for line in lines if line)
