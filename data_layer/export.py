@@ -340,6 +340,14 @@ def _xlsx_cell(sheet, value: object, places: int | None) -> object:
     if value is None:
         return None
     cell = WriteOnlyCell(sheet, value)
+    if not _format_cell(cell, places):
+        return value  # the sheet makes it into the same cell when the row is written
+    return cell
+
+
+def _format_cell(cell, places: int | None) -> bool:
+    """Dates and datetimes with their format, percentages with one decimal,
+    text never a formula; False when the value needs nothing."""
     if isinstance(cell.value, datetime):
         cell.number_format = "DD/MM/YYYY HH:MM"
     elif isinstance(cell.value, date):
@@ -350,8 +358,8 @@ def _xlsx_cell(sheet, value: object, places: int | None) -> object:
         cell.data_type = "s"  # never a formula, whatever the text
         cell.alignment = Alignment(wrap_text=len(cell.value) > 60, vertical="top")
     else:
-        return value  # the sheet makes it into the same cell when the row is written
-    return cell
+        return False
+    return True
 
 
 def _column_width(table: pd.DataFrame, column: str) -> float:
@@ -411,12 +419,4 @@ def _format_column(sheet, index: int, column: str, table: pd.DataFrame) -> None:
     places = decimals_for(column)
     sheet.column_dimensions[letter].width = _column_width(table, column)
     for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-        if isinstance(cell.value, datetime):
-            cell.number_format = "DD/MM/YYYY HH:MM"
-        elif isinstance(cell.value, date):
-            cell.number_format = "DD/MM/YYYY"
-        elif isinstance(cell.value, float) and places is not None:
-            cell.number_format = "0.0"
-        elif isinstance(cell.value, str):
-            cell.data_type = "s"  # never a formula, whatever the text
-            cell.alignment = Alignment(wrap_text=len(cell.value) > 60, vertical="top")
+        _format_cell(cell, places)
