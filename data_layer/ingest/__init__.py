@@ -26,6 +26,7 @@ from data_layer.ingest.workbook import (MAX_CELL_CHARS, MAX_FILE_BYTES, Workbook
                                        read_workbook, too_large_message)
 from data_layer.model import AVISO, ERROR, INFO, Issue, ParsedPlan
 from data_layer.normalise.dates import parse_date
+from data_layer.normalise.offices import unify_offices
 from data_layer.normalise.text import clean, fold
 
 __all__ = ["read_plan", "plan_from_workbook", "PlanFileError", "many_objects"]
@@ -285,6 +286,16 @@ def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows], corrections
         plan.activities.extend(acts)
         plan.issues.extend(rows.issues)
         plan.skipped_rows.extend(rows.skipped)
+    _unify_offices(plan, corrections)
+
+
+def _unify_offices(plan: ParsedPlan, corrections: Corrections) -> None:
+    """One name per office over the whole plan ("Sec. Salud" in one row and
+    "Secretaría de Salud" in another are one office); names from saved
+    corrections stay as the person wrote them."""
+    pinned = ((lambda office: corrections.office_for(office.raw) is not None)
+              if corrections.offices else (lambda office: False))
+    unify_offices(plan.activities, pinned)
 
 
 def _plan_period(plan: ParsedPlan) -> None:
