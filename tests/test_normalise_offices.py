@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from data_layer.normalise.offices import canonical_office, normalise_offices, split_offices
@@ -176,6 +176,8 @@ office_text = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(office_text)
+@example("Sec. , , Sec.")  # an abbreviation after a lone comma is not "Srí a"
+@example("y ABE")  # a small word does not make a name in capitals lower case
 def test_canonical_is_idempotent(name: str) -> None:
     canonical = canonical_office(name)
     assert canonical_office(canonical) == canonical
@@ -268,8 +270,11 @@ ACRONYM_CASES = {
     "Secretaría de SALUD": "Secretaría de Salud",
     "SISBEN": "Sisbén",
     "Oficina del Sisben": "Oficina del Sisbén",
-    # a word in lower case is not an acronym
+    # a word in lower case is not an acronym; a small word or a letter in
+    # lower case does not make a name in capitals a name in lower case
     "Oficina de pagos": "Oficina de Pagos",
+    "y ABE": "Y Abe",
+    "SECRETARÍA de SALUD IMCTT": "Secretaría de Salud IMCTT",
 }
 
 

@@ -101,6 +101,12 @@ def _aliases() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def _small_words() -> frozenset[str]:
+    """Words office_words.csv writes in lower case: de, del, la, y..."""
+    return frozenset(word for word, written in _words().items() if written.islower())
+
+
+@lru_cache(maxsize=None)
 def _de_rule() -> tuple[frozenset[str], frozenset[str]]:
     """(words after which «de» is restored, words that take no «de» before them)."""
     rows = load_table("office_de")
@@ -229,8 +235,9 @@ def _expand_abbreviations(name: str) -> str:
 
 def _abbreviation_at(parts: list[tuple[str, str, str]], abbreviations: dict[str, str]) -> str | None:
     """The expansion of these tokens read as one abbreviation ("Sec.", "Srí a"), or None."""
-    if any(trail for _, _, trail in parts[:-1]) or any(lead for lead, _, _ in parts[1:]):
-        return None  # "Srí, a" is not "Srí a"
+    if len(parts) > 1 and (any(trail for _, _, trail in parts[:-1]) or any(lead for lead, _, _ in parts[1:])
+                           or not all(core for _, core, _ in parts)):
+        return None  # "Srí, a" is not "Srí a", nor ", Sec." one token
     lead, trail = parts[0][0], parts[-1][2]
     core = " ".join(core for _, core, _ in parts)
     if trail.startswith(".") and _abbreviation_key(core + ".") in abbreviations:
@@ -302,6 +309,18 @@ def _write_words(name: str, *, keep_capitals: bool) -> str:
     return _SPACE_AFTER_PAREN_RE.sub("(", text)
 
 
+def _keeps_capitals(name: str) -> bool:
+    """Whether every acronym-like token of ``name`` stays in capitals: the name
+    is one word ("OCI") or is written in capitals and lower case ("Secretaría
+    de Salud - IMCTT"). Small words (de, y...) and single letters do not make
+    a name lower case: "y ABE" is written all in capitals, like "Y ABE"."""
+    words = _LETTERS_RE.findall(name)
+    if len(words) == 1:
+        return True
+    small = _small_words()
+    return any(len(word) > 1 and not word.isupper() and fold(word) not in small for word in words)
+
+
 def _restore_de(name: str) -> str:
     """"Secretaría Salud" -> "Secretaría de Salud" (office_de.csv), for a name
     already written: not before a small word, an acronym or an adjective
@@ -338,10 +357,7 @@ def canonical_office(raw: str) -> str:
     for candidate in (expanded, name):
         if fold(candidate) in aliases:
             return aliases[fold(candidate)]
-    # A name written all in capitals keeps in capitals only what cannot be a
-    # word; one written in capitals and lower case, or of one word, every
-    # acronym-like token ("Secretaría de Salud - IMCTT", "OCI").
-    keep_capitals = any(c.islower() for c in name) or len(_LETTERS_RE.findall(name)) == 1
+    keep_capitals = _keeps_capitals(name)
     written = _restore_de(_write_words(expanded, keep_capitals=keep_capitals))
     return aliases.get(fold(written), written)
 
