@@ -115,8 +115,15 @@ def _de_rule() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=None)
-def _longest_abbreviation() -> int:
-    return max((len(key.split()) for key in _abbreviations()), default=1)
+def _abbreviation_starts() -> dict[str, int]:
+    """First word of each abbreviation of several words ("sri" of "Srí a") →
+    the most words one of them has."""
+    starts: dict[str, int] = {}
+    for key in _abbreviations():
+        words = key.split()
+        if len(words) > 1:
+            starts[words[0]] = max(starts.get(words[0], 1), len(words))
+    return starts
 
 
 @lru_cache(maxsize=None)
@@ -218,10 +225,12 @@ def _expand_abbreviations(name: str) -> str:
         name,
     )
     parts = [_TOKEN_RE.match(token).groups() for token in name.split()]
+    multiword = bool(_abbreviation_starts())
     tokens: list[str] = []
     index = 0
     while index < len(parts):
-        for size in range(min(_longest_abbreviation(), len(parts) - index), 0, -1):
+        longest = _abbreviation_starts().get(fold(parts[index][1]), 1) if multiword else 1
+        for size in range(min(longest, len(parts) - index), 0, -1):
             expanded = _abbreviation_at(parts[index:index + size], abbreviations)
             if expanded is not None:
                 tokens.append(expanded)
@@ -433,12 +442,14 @@ def unify_offices(activities: Iterable[Activity],
         best = min(candidates, key=lambda name: (
             tuple(-n for n in _completeness(name)), -uses[name], order[name]))
         renamed.update((name, best) for name in names if name != best and name not in fixed)
-    if renamed:
-        for act in activities:
-            offices: dict[str, Office] = {}
-            for office in act.offices:
-                name = office.canonical if pinned(office) else renamed.get(office.canonical,
-                                                                           office.canonical)
-                offices.setdefault(name, Office(name, office.raw))
-            act.offices = list(offices.values())
+    if not renamed:
+        return renamed
+    for act in activities:  # a pinned name is never a key of ``renamed``
+        if not any(office.canonical in renamed for office in act.offices):
+            continue
+        offices: dict[str, Office] = {}
+        for office in act.offices:
+            name = renamed.get(office.canonical, office.canonical)
+            offices.setdefault(name, office if name == office.canonical else Office(name, office.raw))
+        act.offices = list(offices.values())
     return renamed
