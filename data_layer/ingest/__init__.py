@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from data_layer.corrections import Corrections
+from data_layer.corrections import Corrections, with_year
 from data_layer.errors import PlanFileError
 from data_layer.ingest import columns as col
 from data_layer.ingest import values
@@ -210,7 +210,7 @@ def _column_role(column: col.Column) -> str:
         return f"{column.field} ← {label}"
     if column.kind in (col.PROGRESS, col.PLANNED, col.EXECUTED, col.OBSERVATION, col.EVIDENCE):
         kind, index = column.period
-        return f"{column.kind}:{kind}:{index} ← {label}"
+        return f"{with_year(f'{column.kind}:{kind}:{index}', column.year)} ← {label}"
     if column.kind == col.SCHEDULE:
         return f"schedule:{column.year or ''}-{column.period[1]:02d} ← {label}"
     if column.kind == col.PHASE_MARK:
