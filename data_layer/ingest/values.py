@@ -257,13 +257,14 @@ def progress_readings(sheet_rows: SheetRows, acts: list[Activity], year: int | N
             if parsed is None:
                 act.readings.append(Reading(kind, index, label, cutoff, SIN_REPORTE, None, raw.texts.get(c)))
                 continue
-            act.readings.append(Reading(kind, index, label, cutoff, parsed.state, parsed.value, raw.texts.get(c)))
+            act.readings.append(Reading(kind, index, label, cutoff, parsed.state, parsed.value, raw.texts.get(c),
+                                        planned=parsed.planned, executed=parsed.executed))
             if parsed.state == ILEGIBLE:
                 issues.append(cell_issue(ERROR, table, raw, column, value, parsed.message or "",
                                          "avance_ilegible"))
             elif parsed.message:
                 issues.append(cell_issue(AVISO, table, raw, column, value, parsed.message,
-                                         "avance_ajustado"))
+                                         parsed.code or "avance_ajustado"))
     _planned_executed(sheet_rows, acts, year)
     _attach_notes(sheet_rows, acts)
 
