@@ -349,7 +349,7 @@ def _read_xlsx(name: str, data: bytes, *, fast: bool = True,
                     row_parts = (scan.head, scan.row_tags, scan.tail)
                 if b"<f" in xml or b":f" in xml:
                     # Before the merged areas, which are cut to the rows that exist.
-                    _keep_formulas_without_value(sheet, xml if scan is None or scan.formulas else b"")
+                    _keep_formulas_without_value(sheet, xml if scan is None or scan.formulas else b"", budget)
                 sheet.merged = _bounded_merges(name, sheet, [m for part in parts for m in _xlsx_merged(part)],
                                                budget)
                 sheet.hidden_rows = {int(m) - 1 for part in row_parts for m in _HIDDEN_ROW_RE.findall(part)} | {
@@ -430,7 +430,7 @@ def _read_sheet_openpyxl(name: str, ws, budget: _Budget) -> Sheet:
     return sheet
 
 
-def _keep_formulas_without_value(sheet: Sheet, xml: bytes) -> None:
+def _keep_formulas_without_value(sheet: Sheet, xml: bytes, budget: _Budget) -> None:
     """Cells of <sheetData> holding a formula with no result saved keep the
     formula's text ("=CONCATENATE(A2,B2)") instead of reading empty, so their
     row is not lost; ``sheet.formulas`` lists them for the import report.
@@ -468,7 +468,8 @@ def _keep_formulas_without_value(sheet: Sheet, xml: bytes) -> None:
         if not formula:
             continue
         text = _clip(sheet, r, c, "=" + formula)
-        if r >= len(rows):
+        if r >= len(rows):  # rows read but trimmed as empty (or a cell whose r="…" says so)
+            budget.spend(sheet.name, r + 1 - len(rows))
             rows.extend([_NO_CELLS] * (r + 1 - len(rows)))
         row = rows[r] = list(rows[r])  # (a copy: empty rows share one list)
         if c >= len(row):
