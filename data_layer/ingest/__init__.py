@@ -162,6 +162,8 @@ def _tables(book: Workbook, plan: ParsedPlan, corrections: Corrections) -> list[
                                      "caracteres_de_control"))
         for code, message in sheet.notes:
             plan.issues.append(Issue(AVISO, sheet.name, None, None, None, message, code))
+        if sheet.formulas:
+            plan.issues.extend(_formula_issues(table))
         plan.issues.extend(_repeated_headers(table))
         tables.append(table)
         plan.sheets.append(sheet.name)
@@ -174,6 +176,29 @@ def _tables(book: Workbook, plan: ParsedPlan, corrections: Corrections) -> list[
         plan.column_map[sheet.name] = {
             column_letter(c.index): _column_role(c) for c in table.columns if c.path}
     return tables
+
+
+_FORMULA_SHOWN = 60  # longest formula quoted in a message (the issue's value has it whole)
+
+
+def _formula_issues(table: Table) -> list[Issue]:
+    """One aviso per cell whose formula has no saved result (its text was kept)."""
+    sheet = table.sheet
+    kinds = {c.index: c.kind for c in table.columns}
+    issues = []
+    for (r, c), formula in sorted(sheet.formulas.items()):
+        kind = kinds.get(c) if r > table.header_end else None
+        if kind == col.PROGRESS:
+            meanwhile = "Mientras tanto el avance de la celda queda ilegible."
+        elif kind in (col.PLANNED, col.EXECUTED, col.SCHEDULE):
+            meanwhile = "Mientras tanto la cantidad no se cuenta."
+        else:
+            meanwhile = "Mientras tanto se guardó el texto de la fórmula."
+        shown = formula if len(formula) <= _FORMULA_SHOWN else formula[:_FORMULA_SHOWN - 1] + "…"
+        issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), formula,
+                            f"La celda tiene una fórmula sin resultado guardado ({shown}): ábrala y "
+                            f"guárdela en Excel para que se calcule. {meanwhile}", "formula_sin_valor"))
+    return issues
 
 
 def _repeated_headers(table: Table) -> list[Issue]:
