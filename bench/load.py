@@ -373,6 +373,8 @@ def run(db_path: Path | None = None, sessions: int = 3, mode: str = "async",
             rows.append({"session": number, **result})
     report["per_session"] = rows
     report["failures"] = failures
+    if rows:
+        report["server_cpu_s_per_session"] = round(report["server_cpu_s"] / len(rows), 2)
     report["first_settled_s"] = _summary([row["first_settled_s"] for row in rows])
     report["filter_settled_s"] = _summary([row["filter_settled_s"] for row in rows])
     return report
@@ -400,7 +402,7 @@ def table(report: dict) -> str:
         f"{s(change['worst'])}",
         f"Memoria del servidor (MB): antes {rss['before']}, pico {rss['peak']}, "
         f"después {rss['after']}; CPU del servidor {report['server_cpu_s']} s "
-        f"en {report['wall_s']} s",
+        f"({report.get('server_cpu_s_per_session', '—')} s por sesión) en {report['wall_s']} s",
         f"Navegadores ({report['mode']}): CPU {client['cpu_s']} s, memoria pico (PSS) "
         f"{client['peak_pss_mb']} MB, {client['processes']} procesos",
         f"Carga media de 1 min: antes {load['before_1m']:.2f}, pico {load['peak_1m']:.2f}, "
