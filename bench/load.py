@@ -162,17 +162,21 @@ async def _run_async(url: str, plans: list[tuple], timeout_ms: float) -> list:
 
 def _run_threads(url: str, plans: list[tuple], timeout_ms: float) -> list:
     results: list = [None] * len(plans)
+    # Every browser is launched before any session starts: they open the page at once.
+    ready = threading.Barrier(len(plans))
 
     def one(number: int, entity, before, after) -> None:
         try:
             with launch_chromium() as browser:
                 context = browser.new_context(**CONTEXT)
+                ready.wait(timeout_ms / 1000)
                 try:
                     results[number] = drive_sync(session_steps(
                         context.new_page(), url, entity, before, after, timeout_ms))
                 finally:
                     context.close()
         except Exception as error:  # noqa: BLE001  (reported per session)
+            ready.abort()  # the others do not wait for this one
             results[number] = error
 
     threads = [threading.Thread(target=one, args=(number, *plan))
