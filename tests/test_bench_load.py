@@ -4,7 +4,9 @@ once over the sample database, each opening the Resumen and choosing an entity.
 Checks what the figures rest on: every session reached the settled Resumen
 (all entities), the filter change showed the entity's own figures (computed
 here with ``data_layer.queries.kpis`` on the same file), and the timings and
-memory readings are real numbers.
+memory readings are real numbers. About 25 s on a quiet machine; the generous
+step timeout is for a machine busy with other work (a first page took 70 s at
+a load average of 19 on 2 cores).
 """
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ def test_two_sessions_open_the_resumen_and_choose_an_entity(tmp_path):
     assert per_entity[SANATORIO]["Vencidas"] != everything["Vencidas"]
 
     report = load.run(db_path, sessions=2, entities=[SANATORIO, ILUSTRATIVO],
-                      workdir=tmp_path, timeout=60, log=lambda _message: None)
+                      workdir=tmp_path, timeout=240, log=lambda _message: None)
 
     assert report["failures"] == []
     sessions = report["per_session"]
@@ -55,7 +57,7 @@ def test_two_sessions_open_the_resumen_and_choose_an_entity(tmp_path):
         assert row["metrics_before"] == everything
         assert row["metrics_after"] == per_entity[row["entidad"]]
         assert row["errors"] == 0
-        assert 0 < row["first_settled_s"] < 60 and 0 < row["filter_settled_s"] < 60
+        assert row["first_settled_s"] > 0 and row["filter_settled_s"] > 0
     for summary in (report["first_settled_s"], report["filter_settled_s"]):
         assert 0 < summary["median"] <= summary["worst"]
     rss = report["server_rss_mb"]
