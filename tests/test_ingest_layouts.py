@@ -145,6 +145,22 @@ EXPECTED = {
         cols={'A': 'extra', 'B': 'group', 'C': 'code', 'D': 'product', 'E': 'name', 'F': 'indicator', 'G': 'extra', 'H': 'extra', 'I': 'office', 'J': 'planned:trimestre:1', 'K': 'executed:trimestre:1', 'L': 'planned:trimestre:2', 'M': 'executed:trimestre:2', 'N': 'planned:trimestre:3', 'O': 'executed:trimestre:3', 'P': 'planned:trimestre:4', 'Q': 'executed:trimestre:4', 'R': 'ignore', 'S': 'ignore', 'T': 'ignore', 'U': 'ignore', 'V': 'ignore', 'W': 'ignore', 'X': 'ignore', 'Y': 'ignore', 'Z': 'ignore', 'AA': 'ignore', 'AB': 'ignore', 'AC': 'ignore', 'AD': 'ignore', 'AE': 'ignore', 'AF': 'ignore', 'AG': 'ignore', 'AH': 'ignore', 'AI': 'ignore', 'AJ': 'ignore', 'AK': 'ignore', 'AL': 'ignore', 'AM': 'ignore', 'AN': 'ignore', 'AO': 'ignore'},
         issues=[('info', 'hoja_sin_tabla', None, None), ('info', 'otros_anos', 5, None)],
     ),
+    "pdm_anual.xlsx": dict(
+        acts=[
+            (6, None, 'Realizar 8 asambleas comunitarias', 'Participación ciudadana', None, 'Asambleas realizadas', 'implementacion', 'inferida', ['Secretaría de Gobierno']) ,
+            (7, None, 'Fortalecer 20 juntas de acción comunal', 'Participación ciudadana', None, 'Juntas fortalecidas', 'sin_clasificar', 'inferida', ['Secretaría de Gobierno']) ,
+            (8, None, 'Publicar 4 informes de rendición de cuentas', 'Transparencia', None, 'Informes publicados', 'transversal', 'inferida', ['Secretaría de Planeación']) ,
+        ],
+        reads=[
+            [('anual', 1, D(2025, 12, 31), 'avance', 50.0, 2.0, 1.0)] ,
+            [('anual', 1, D(2025, 12, 31), 'avance', 100.0, 5.0, 5.0)] ,
+            [('anual', 1, D(2025, 12, 31), 'no_programada', None, 0.0, None)] ,
+        ],
+        notes={
+        },
+        cols={'A': 'group', 'B': 'name', 'C': 'indicator', 'D': 'office', 'E': 'ignore', 'F': 'ignore', 'G': 'planned:anual:1', 'H': 'executed:anual:1', 'I': 'ignore', 'J': 'ignore', 'K': 'ignore', 'L': 'ignore'},
+        issues=[('info', 'otros_anos', 4, None)],
+    ),
     "seguimiento_romano.xlsx": dict(
         acts=[
             (6, '1', 'Caracterizar a los usuarios y a la Asociación de Usuarios del hospital', None, None, None, 'diagnostico', 'declarada', ['Oficina de Atención al Usuario']) ,
@@ -273,10 +289,10 @@ EXPECTED = {
     ),
     "furag_plan_accion.xlsx": dict(
         acts=[
-            (6, None, 'Realizar 2 ejercicios de innovación abierta con la ciudadanía', 'Gestión con valores para resultados', None, 'Ejercicios realizados', 'implementacion', 'inferida', ['Secretaría de Planeación']) ,
-            (7, None, 'Divulgar 3 trámites racionalizados a la ciudadanía', 'Gestión con valores para resultados', None, 'Trámites divulgados', 'transversal', 'inferida', ['Secretaría General']) ,
-            (8, None, 'Evaluar el cumplimiento del plan de participación ciudadana', 'Evaluación de resultados', None, 'Informes de evaluación', 'seguimiento_evaluacion', 'declarada', ['Oficina de Control Interno']) ,
-            (9, None, 'Publicar 12 boletines de gestión en la página web', 'Información y comunicación', None, 'Boletines publicados', 'transversal', 'inferida', ['Oficina de Comunicaciones']) ,
+            (6, None, 'Realizar 2 ejercicios de innovación abierta con la ciudadanía', None, None, 'Ejercicios realizados', 'implementacion', 'inferida', ['Secretaría de Planeación']) ,
+            (7, None, 'Divulgar 3 trámites racionalizados a la ciudadanía', None, None, 'Trámites divulgados', 'transversal', 'inferida', ['Secretaría General']) ,
+            (8, None, 'Evaluar el cumplimiento del plan de participación ciudadana', None, None, 'Informes de evaluación', 'seguimiento_evaluacion', 'inferida', ['Oficina de Control Interno']) ,
+            (9, None, 'Publicar 12 boletines de gestión en la página web', None, None, 'Boletines publicados', 'transversal', 'inferida', ['Oficina de Comunicaciones']) ,
         ],
         reads=[
             [('trimestre', 1, D(2025, 3, 31), 'avance', 0.0, None, None), ('trimestre', 2, D(2025, 6, 30), 'avance', 50.0, None, None), ('trimestre', 3, D(2025, 9, 30), 'avance', 50.0, None, None)] ,
@@ -287,7 +303,7 @@ EXPECTED = {
         notes={
             6 : [(3, 'El segundo ejercicio va en noviembre', None)] ,
         },
-        cols={'A': 'group', 'B': 'extra', 'C': 'name', 'D': 'indicator', 'E': 'office', 'F': 'start_date', 'G': 'due_date', 'H': 'progress:trimestre:1', 'I': 'progress:trimestre:2', 'J': 'progress:trimestre:3', 'K': 'progress:trimestre:4', 'L': 'observation'},
+        cols={'A': 'extra', 'B': 'extra', 'C': 'name', 'D': 'indicator', 'E': 'office', 'F': 'start_date', 'G': 'due_date', 'H': 'progress:trimestre:1', 'I': 'progress:trimestre:2', 'J': 'progress:trimestre:3', 'K': 'progress:trimestre:4', 'L': 'observation'},
         issues=[],
     ),
     "erp_plan_accion.csv": dict(
@@ -325,6 +341,8 @@ EXPECTED = {
         issues=[],
     ),
 }
+# The title block says «Seguimiento a la vigencia 2024»: the same reading as year=2024.
+EXPECTED["pdm_vigencia_2024.xlsx"] = EXPECTED["pdm_plan_indicativo.xlsx:2024"]
 
 # Plan-level reading: (year, entity, title, layout, sheets read).
 PLANS = {
@@ -334,6 +352,12 @@ PLANS = {
     "pdm_plan_indicativo.xlsx:2024": (2024, "Alcaldía Municipal de Guatavita", "PLAN INDICATIVO 2024-2027",
                                       "xlsx; encabezado de 3 fila(s); programado vs. ejecutado; "
                                       "seguimiento trimestral", [L.PDM_SHEET]),
+    "pdm_vigencia_2024.xlsx": (2024, "Alcaldía Municipal de Guatavita", "PLAN INDICATIVO 2024-2027",
+                               "xlsx; encabezado de 3 fila(s); programado vs. ejecutado; seguimiento trimestral",
+                               [L.PDM_SHEET]),
+    "pdm_anual.xlsx": (2025, "Municipio de Suesca", L.PDM_ANUAL_TITLE[1],
+                       "xlsx; encabezado de 2 fila(s); programado vs. ejecutado; seguimiento anual",
+                       [L.PDM_ANUAL_SHEET]),
     "seguimiento_romano.xlsx": (2025, "E.s.e. Hospital San Rafael de Facatativá", L.ROMAN_TITLE[1],
                                 "xlsx; encabezado de 2 fila(s); columna de fase; seguimiento trimestral",
                                 [L.ROMAN_SHEET]),
@@ -418,6 +442,22 @@ def test_pdm_other_years_kept_in_extra(plan_of):
     overridden = plan_of("pdm_plan_indicativo.xlsx:2024").activities[0]
     assert overridden.extra["2025 / T3 / Ejecutado"] == "0"
     assert "2024 / T1 / Programado" not in overridden.extra
+
+
+def test_pdm_one_pair_per_year(plan_of):
+    plan = plan_of("pdm_anual.xlsx")
+    assert [i.message for i in plan.issues] == [
+        "Se leyó el avance de la vigencia 2025; las columnas de 2024 (E–F), 2026 (I–J), 2027 (K–L) no se "
+        "leyeron como avance: se guardaron tal cual con cada fila, como datos adicionales."]
+    assert plan.activities[2].extra == {"2024 / Programado": "1", "2024 / Ejecutado": "1",
+                                        "2026 / Programado": "1", "2027 / Programado": "2"}
+    assert plan.activities[0].readings[0].period_label == "Anual"
+
+
+def test_furag_mipg_columns_kept_not_phases(plan_of):
+    plan = plan_of("furag_plan_accion.xlsx")
+    assert [a.extra for a in plan.activities] == [
+        {"Dimensión MIPG": row[0], "Política de gestión y desempeño": row[1]} for row in L.FURAG_ROWS]
 
 
 def test_pdm_hidden_helper_sheet_is_not_a_plan(plan_of):
