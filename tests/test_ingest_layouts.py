@@ -112,20 +112,7 @@ EXPECTED = {
         issues=[('info', 'hoja_sin_tabla', None, None), ('info', 'otros_anos', 5, None), ('info', 'vigencia_por_columnas', None, None)],
     ),
     "pdm_plan_indicativo.xlsx:2024": dict(
-        acts=[
-            (8, '4502001', 'Realizar 16 encuentros de presupuesto participativo', 'Fortalecimiento de la participación ciudadana', 'Servicio de promoción a la participación ciudadana', 'Encuentros realizados', 'implementacion', 'inferida', ['Secretaría de Gobierno']) ,
-            (9, '4502022', 'Asistir técnicamente a 24 juntas de acción comunal', 'Fortalecimiento de la participación ciudadana', 'Servicio de asistencia técnica a instancias de participación', 'Juntas asistidas', 'sin_clasificar', 'inferida', ['Secretaría de Gobierno']) ,
-            (10, '4502038', 'Formar 200 líderes sociales en control social a la gestión pública', 'Fortalecimiento de la participación ciudadana', 'Servicio de educación informal para la participación', 'Líderes formados', 'seguimiento_evaluacion', 'inferida', ['Secretaría de Gobierno']) ,
-            (11, '4599031', 'Realizar 4 audiencias públicas de rendición de cuentas', 'Transparencia y rendición de cuentas', 'Servicio de rendición de cuentas', 'Audiencias realizadas', 'implementacion', 'inferida', ['Secretaría de Planeación']) ,
-            (12, '4599029', '12 informes de seguimiento al plan de desarrollo publicados', 'Transparencia y rendición de cuentas', 'Documentos de planeación', 'Informes publicados', 'seguimiento_evaluacion', 'inferida', ['Secretaría de Planeación']) ,
-            (13, '4599032', 'Actualizar el portal de datos abiertos del municipio', 'Transparencia y rendición de cuentas', 'Servicio de información implementado', 'Portal actualizado', 'implementacion', 'inferida', ['Secretaría de Planeación']) ,
-            (14, '4104008', 'Beneficiar a 120 personas con discapacidad con ayudas técnicas', 'Atención integral a la población en situación de discapacidad', 'Servicio de gestión de oferta social', 'Personas beneficiadas', 'sin_clasificar', 'inferida', ['Secretaría de Desarrollo Social']) ,
-            (15, '4104020', 'Realizar 8 jornadas de caracterización de la población con discapacidad', 'Atención integral a la población en situación de discapacidad', 'Servicio de atención integral', 'Jornadas realizadas', 'diagnostico', 'inferida', ['Secretaría de Desarrollo Social']) ,
-            (16, '4102001', 'Conformar 4 consejos de niños, niñas y adolescentes', 'Desarrollo integral de niños, niñas y adolescentes', 'Servicio de atención a la primera infancia', 'Consejos conformados', 'sin_clasificar', 'inferida', ['Secretaría de Desarrollo Social']) ,
-            (17, '4102037', 'Celebrar 4 mesas de participación de niñez y adolescencia', 'Desarrollo integral de niños, niñas y adolescentes', 'Servicio de promoción de derechos', 'Mesas celebradas', 'sin_clasificar', 'inferida', ['Secretaría de Desarrollo Social']) ,
-            (18, '4003017', 'Realizar 8 mesas comunitarias con acueductos veredales', 'Acceso de la población a los servicios de agua potable', 'Servicio de apoyo a acueductos veredales', 'Mesas realizadas', 'implementacion', 'inferida', ['Secretaría de Planeación']) ,
-            (19, '4003042', 'Capacitar 300 usuarios en uso eficiente del agua', 'Acceso de la población a los servicios de agua potable', 'Servicio de educación informal en agua', 'Usuarios capacitados', 'transversal', 'inferida', ['Secretaría de Desarrollo Social']) ,
-        ],
+        acts=None,  # the same metas as in 2025: set below
         reads=[
             [('trimestre', 1, D(2024, 3, 31), 'avance', 100.0, 1.0, 1.0), ('trimestre', 2, D(2024, 6, 30), 'avance', 100.0, 1.0, 1.0), ('trimestre', 3, D(2024, 9, 30), 'avance', 100.0, 1.0, 1.0), ('trimestre', 4, D(2024, 12, 31), 'avance', 100.0, 1.0, 1.0)] ,
             [('trimestre', 1, D(2024, 3, 31), 'avance', 100.0, 2.0, 2.0), ('trimestre', 2, D(2024, 6, 30), 'avance', 100.0, 2.0, 2.0), ('trimestre', 3, D(2024, 9, 30), 'avance', 100.0, 2.0, 2.0), ('trimestre', 4, D(2024, 12, 31), 'avance', 87.5, 2.0, 1.0)] ,
@@ -341,6 +328,7 @@ EXPECTED = {
         issues=[],
     ),
 }
+EXPECTED["pdm_plan_indicativo.xlsx:2024"]["acts"] = EXPECTED["pdm_plan_indicativo.xlsx"]["acts"]
 # The title block says «Seguimiento a la vigencia 2024»: the same reading as year=2024.
 EXPECTED["pdm_vigencia_2024.xlsx"] = EXPECTED["pdm_plan_indicativo.xlsx:2024"]
 
@@ -438,6 +426,7 @@ def test_pdm_other_years_kept_in_extra(plan_of):
         **{f"2024 / T{q} / {kind}": "1" for q in range(1, 5) for kind in ("Programado", "Ejecutado")},
         **{f"{year} / T{q} / Programado": str(q % 2 == 0 and 1 or 0) for year in (2026, 2027)
            for q in range(1, 5)},
+        **{f"{year} / T{q} / Ejecutado": "0" for year in (2026, 2027) for q in range(1, 5)},
     }
     overridden = plan_of("pdm_plan_indicativo.xlsx:2024").activities[0]
     assert overridden.extra["2025 / T3 / Ejecutado"] == "0"
@@ -518,6 +507,17 @@ def test_phase_marks_still_read():
 
 def test_a_month_alone_is_still_a_month():
     assert classify(0, ("Avance marzo",)).period == ("mes", 3)
+
+
+@pytest.mark.parametrize("path, kind, period", [
+    (("Ene-Mar",), "extra", None),  # when the work is planned, not progress
+    (("CRONOGRAMA", "Ene-Mar"), "schedule", ("mes", 1)),  # as before: a schedule grid
+    (("SEGUIMIENTO", "Ene-Mar"), "progress", ("trimestre", 1)),
+    (("Ejecutado Abr-Jun",), "executed", ("trimestre", 2)),
+])
+def test_month_ranges_are_follow_up_only_under_a_follow_up_word(path, kind, period):
+    column = classify(0, path)
+    assert (column.kind, column.period) == (kind, period)
 
 
 # --------------------------------------------------------------------------

@@ -261,7 +261,9 @@ def _any_period(leaf: str, parents: list[str], whole: str) -> tuple[str, int] | 
 
 def _period_column(column: Column, leaf: str, parents: list[str], whole: str) -> bool:
     followup = _role(whole, "progress") or any(period_in(p, bare_ok=False) for p in parents)
-    if not followup and not period_in(leaf, bare_ok=False):
+    if not followup and (not period_in(leaf, bare_ok=False) or _month_range(leaf)):
+        # A bare «Ene-Mar» (or under «Cronograma») marks when the work is
+        # planned, not its progress: only «Avance Ene-Mar» is a follow-up.
         return False
     period = _any_period(leaf, parents, whole)
     if period is None:

@@ -262,10 +262,11 @@ def followup_years(table: Table) -> set[int]:
 
 
 def latest_reported_year(sheet_rows: list[SheetRows]) -> int | None:
-    """The latest year whose executed (or progress) columns have a figure."""
+    """The latest year whose executed (or progress) columns have a figure
+    other than zero (formulas fill the years to come with 0)."""
     years = [c.year for rows in sheet_rows for c in rows.table.columns
              if c.kind in (col.EXECUTED, col.PROGRESS) and c.year
-             and any(c.index in raw.texts for raw in rows.activities)]
+             and any(_amount(raw.cells.get(c.index)) for raw in rows.activities if c.index in raw.texts)]
     return max(years, default=None)
 
 
