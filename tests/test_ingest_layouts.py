@@ -328,6 +328,21 @@ EXPECTED = {
         issues=[],
     ),
 }
+# «Seguimiento» holds figures: kept as it is, and no phase is declared from it.
+EXPECTED["seguimiento_cifras.xlsx"] = dict(
+    acts=[
+        (5, None, "Caracterizar a los grupos de valor del municipio", None, None, None, "diagnostico",
+         "inferida", ["Secretaría de Gobierno"]),
+        (6, None, "Realizar los cabildos de presupuesto participativo", None, None, None, "implementacion",
+         "inferida", ["Secretaría de Hacienda"]),
+        (7, None, "Capacitar a los veedores ciudadanos", None, None, None, "transversal", "inferida",
+         ["Personería Municipal"]),
+    ],
+    reads=[[], [], []],
+    notes={},
+    cols={"A": "name", "B": "office", "C": "due_date", "D": "extra", "E": "observation"},
+    issues=[],
+)
 EXPECTED["pdm_plan_indicativo.xlsx:2024"]["acts"] = EXPECTED["pdm_plan_indicativo.xlsx"]["acts"]
 # The title block says «Seguimiento a la vigencia 2024»: the same reading as year=2024.
 EXPECTED["pdm_vigencia_2024.xlsx"] = EXPECTED["pdm_plan_indicativo.xlsx:2024"]
@@ -366,6 +381,8 @@ PLANS = {
     "erp_plan_accion.csv": (2025, None, None,
                             "csv; encabezado de 1 fila(s); programado vs. ejecutado; seguimiento trimestral",
                             ["erp_plan_accion"]),
+    "seguimiento_cifras.xlsx": (2025, "Alcaldía de Tabio", L.FIGURES_TITLE[1],
+                                "xlsx; encabezado de 1 fila(s); seguimiento sin columnas", [L.FIGURES_SHEET]),
     "seguimiento_numerado.xlsx": (2025, "Alcaldía de Cota", L.NUMBERED_TITLE[1],
                                   "xlsx; encabezado de 1 fila(s); seguimiento trimestral", [L.NUMBERED_SHEET]),
 }
@@ -447,6 +464,12 @@ def test_furag_mipg_columns_kept_not_phases(plan_of):
     plan = plan_of("furag_plan_accion.xlsx")
     assert [a.extra for a in plan.activities] == [
         {"Dimensión MIPG": row[0], "Política de gestión y desempeño": row[1]} for row in L.FURAG_ROWS]
+
+
+def test_figures_under_a_phase_word_are_kept(plan_of):
+    plan = plan_of("seguimiento_cifras.xlsx")
+    assert [a.extra for a in plan.activities] == [
+        {"Seguimiento": "100", "Observaciones": "Publicada"}, {"Seguimiento": "50%"}, {"Seguimiento": "0.75"}]
 
 
 def test_pdm_hidden_helper_sheet_is_not_a_plan(plan_of):
