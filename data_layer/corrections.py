@@ -35,7 +35,7 @@ FIELDS = ("name", "code", "group", "objective", "product", "indicator", "phase",
           "participation_level", "value_groups", "instance", "start_date", "due_date",
           "evidence_means", "office", "observation")
 PERIOD_ROLES = ("progress", "planned", "executed", "observation", "evidence")
-PERIOD_KINDS = {"trimestre": 4, "cuatrimestre": 3, "semestre": 2, "mes": 12}
+PERIOD_KINDS = {"trimestre": 4, "cuatrimestre": 3, "semestre": 2, "mes": 12, "anual": 1}
 IGNORE = "ignore"
 EXTRA = "extra"
 

@@ -13,7 +13,7 @@ from data_layer import loader, store
     ("progress:trimestre:4", True), ("progress:trimestre:5", False), ("executed:mes:12", True),
     ("observation:cuatrimestre:3", True), ("schedule:2024-03", True), ("schedule:-11", True),
     ("schedule:24-03", False), ("phase_mark:diagnostico", True), ("phase_mark:otra", False),
-    ("nombre", False), ("progress:anual:1", False),
+    ("nombre", False), ("progress:bimestre:1", False), ("planned:anual:1", True), ("planned:anual:2", False),
 ])
 def test_valid_roles(role, ok):
     assert corr.valid_role(role) is ok

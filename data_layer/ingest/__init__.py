@@ -113,7 +113,8 @@ def _plan_from_workbook(book: Workbook, name: str, checksum: str, *, entity: str
     plan.title = block.title
     plan.entity = entity or block.entity
     sheet_rows = [split_rows(t) for t in tables]
-    plan.year = year or _plan_year(block, sheet_rows)
+    plan.year = year or _plan_year(block, sheet_rows, plan)
+    _other_years(plan, sheet_rows)
     _build_activities(plan, sheet_rows, corrections)
     _plan_period(plan)
     plan.layout = _describe_layout(book, tables, plan)
@@ -262,12 +263,29 @@ def _title_block(table: Table) -> TitleBlock:
     return read_title_block(texts)
 
 
-def _plan_year(block: TitleBlock, sheet_rows: list[SheetRows]) -> int | None:
+def _plan_year(block: TitleBlock, sheet_rows: list[SheetRows], plan: ParsedPlan) -> int | None:
     """Vigencia: written in the title block ("Vigencia 2025", or a year in the
     plan's title), or the year most due dates fall in, or the year most
-    scheduled months fall in, or the latest date in the title block."""
-    if block.vigencia or block.title_year:
-        return block.vigencia or block.title_year
+    scheduled months fall in, or the latest date in the title block.
+
+    A plan whose follow-up columns carry several years (a PDM plan indicativo
+    2024–2027) names its cuatrienio in the title, not the vigencia: without
+    «Vigencia 2025» the vigencia is the latest year with executed figures.
+    """
+    if block.vigencia:
+        return block.vigencia
+    years = set().union(*(values.followup_years(rows.table) for rows in sheet_rows))
+    if len(years) >= 2:
+        chosen = values.latest_reported_year(sheet_rows) or min(years)
+        listed = ", ".join(str(y) for y in sorted(years))
+        plan.issues.append(Issue(INFO, plan.sheets[0], None, None, None,
+                                 f"El plan tiene columnas de seguimiento de varios años ({listed}) y no "
+                                 f"dice la vigencia: se leyó {chosen}, el último año con valores "
+                                 "ejecutados. Para leer otro año, indíquelo al importar (--vigencia).",
+                                 "vigencia_por_columnas"))
+        return chosen
+    if block.title_year:
+        return block.title_year
     dates = []
     schedule_years = []
     for rows in sheet_rows:
@@ -288,6 +306,28 @@ def _plan_year(block: TitleBlock, sheet_rows: list[SheetRows]) -> int | None:
                     schedule_years.append(date(column.year, 1, 1))
     return (values.majority_year(dates) or values.majority_year(schedule_years)
             or (max(block.date_years) if block.date_years else None))
+
+
+def _other_years(plan: ParsedPlan, sheet_rows: list[SheetRows]) -> None:
+    """Follow-up columns of other years than the vigencia: listed as ignored
+    (their cells stay in each activity's extra data) and reported once."""
+    for rows in sheet_rows:
+        table = rows.table
+        other = values.keep_vigencia(table, plan.year)
+        if not other:
+            continue
+        roles = plan.column_map.get(table.sheet.name, {})
+        for column in other:
+            roles[column_letter(column.index)] = f"ignore ← {column.label}"
+        spans = []
+        for year in sorted({c.year for c in other}):
+            mine = [c for c in other if c.year == year]
+            first, last = column_letter(mine[0].index), column_letter(mine[-1].index)
+            spans.append(f"{year} ({first}–{last})" if first != last else f"{year} ({first})")
+        plan.issues.append(Issue(INFO, table.sheet.name, table.header_rows[0], None, None,
+                                 f"Se leyó el avance de la vigencia {plan.year}; las columnas de "
+                                 f"{', '.join(spans)} no se leyeron como avance: se guardaron tal cual "
+                                 "con cada fila, como datos adicionales.", "otros_anos"))
 
 
 def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows], corrections: Corrections) -> None:
@@ -349,7 +389,7 @@ def _describe_layout(book: Workbook, tables: list[Table], plan: ParsedPlan) -> s
     if col.PLANNED in kinds or col.EXECUTED in kinds:
         parts.append("programado vs. ejecutado")
     adjectives = {"trimestre": "trimestral", "cuatrimestre": "cuatrimestral", "semestre": "semestral",
-                  "mes": "mensual"}
+                  "mes": "mensual", "anual": "anual"}
     parts.append("seguimiento " + ("/".join(adjectives.get(p, p) for p in periods) if periods
                                    else "sin columnas"))
     return "; ".join(parts)

@@ -17,6 +17,9 @@ from data_layer.normalise.text import fold
 from data_layer.vocab import load_table
 
 MAX_PHASE_HEADING_WORDS = 6
+# headers.csv: a "name" alias of this rank or more (meta de producto, indicador
+# de producto) is a meta standing in for the activity: its text keeps its number.
+NAME_FALLBACK_RANK = 6
 
 # Column kinds.
 FIELD = "field"  # a canonical activity field (headers.csv)
@@ -129,7 +132,38 @@ def _period_in(text: str, bare_ok: bool) -> tuple[str, int] | None:
         kind, index, bare = periods[token]
         if not bare and f" {token} " in padded:
             return kind, index
+    return _month_range(text) or _numbered_followup(text)
+
+
+# A run of months names the period it covers: «Ene-Mar» is the first quarter,
+# «May-Ago» the second cuatrimestre, «Jul-Dic» the second semester.
+_SPAN_KINDS = {3: "trimestre", 4: "cuatrimestre", 6: "semestre"}
+
+
+def _month_range(text: str) -> tuple[str, int] | None:
+    months = [m for m in (parse_month(word) for word in text.split()) if m]
+    if len(months) < 2:
+        return None
+    first, last = months[0], months[-1]
+    span = last - first + 1
+    kind = _SPAN_KINDS.get(span)
+    if kind and last % span == 0:
+        return kind, last // span
+    if first == 1 and last % 3 == 0:  # «Enero a septiembre»: cumulative to a quarter's end
+        return "trimestre", last // 3
     return None
+
+
+def _numbered_followup(text: str) -> tuple[str, int] | None:
+    """«Seguimiento II», «Avance 3», «Reporte IV»: a follow-up word (header_roles.csv)
+    followed by a bare period token (periods.csv)."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    hit = _periods().get(words[-1])
+    if hit is None or not hit[2] or not _role(" ".join(words[:-1]), "progress"):
+        return None
+    return hit[0], hit[1]
 
 
 def month_in(text: str) -> int | None:
@@ -186,8 +220,9 @@ def _phase_mark(column: Column, leaf: str, parents: list[str], whole: str) -> bo
     if any(_role(p, "progress") or _role(p, "schedule") for p in parents):
         return False
     phase = phase_heading(column.path[-1])
-    # "Fase del ciclo" itself, or any header that names a field, is not a mark.
-    if phase is None or _match_field(leaf)[1] >= 2:
+    # "Fase del ciclo" itself, or any header that names a field, is not a mark;
+    # nor is a follow-up period («SEGUIMIENTO I», «Seguimiento 2»).
+    if phase is None or _match_field(leaf)[1] >= 2 or period_in(leaf, bare_ok=False):
         return False
     column.kind, column.phase = PHASE_MARK, phase
     return True
@@ -200,9 +235,12 @@ def _planned_executed(column: Column, leaf: str, parents: list[str], whole: str)
     period = _any_period(leaf, parents, whole)
     if period is None:
         month = month_in(leaf)
-        if month is None:
+        if month is not None:
+            period = ("mes", month)
+        elif column.year and any(_YEAR_RE.search(p) for p in parents):
+            period = ("anual", 1)  # «2025» › «Programado»: the whole year
+        else:
             return False
-        period = ("mes", month)
     column.kind, column.period = (PLANNED if planned else EXECUTED), period
     return True
 
@@ -223,7 +261,9 @@ def _any_period(leaf: str, parents: list[str], whole: str) -> tuple[str, int] | 
 
 def _period_column(column: Column, leaf: str, parents: list[str], whole: str) -> bool:
     followup = _role(whole, "progress") or any(period_in(p, bare_ok=False) for p in parents)
-    if not followup and not period_in(leaf, bare_ok=False):
+    if not followup and (not period_in(leaf, bare_ok=False) or _month_range(leaf)):
+        # A bare «Ene-Mar» (or under «Cronograma») marks when the work is
+        # planned, not its progress: only «Avance Ene-Mar» is a follow-up.
         return False
     period = _any_period(leaf, parents, whole)
     if period is None:
@@ -231,14 +271,29 @@ def _period_column(column: Column, leaf: str, parents: list[str], whole: str) ->
         if month is None:
             return False
         period = ("mes", month)
-    column.period = period
     if _role(leaf, "observation"):
         column.kind = OBSERVATION
     elif _role(leaf, "evidence"):
         column.kind = EVIDENCE
+    elif parents and _names_a_field(leaf):
+        # «Fecha seguimiento» under «Seguimiento 1 OCI…»: not the period's
+        # progress; kept as it is, under its header.
+        column.kind = EXTRA
+        column.candidates = []  # type: ignore[attr-defined]
+        return True
     else:
         column.kind = PROGRESS
+    column.period = period
     return True
+
+
+def _names_a_field(leaf: str) -> bool:
+    """A sub-header that names an activity field, not a progress figure
+    («Fecha seguimiento», «Meta»)."""
+    field_name, strength, _ = _match_field(leaf)
+    if strength < 2:
+        return False
+    return field_name in ("start_date", "due_date") or not _role(leaf, "progress")
 
 
 def _schedule_column(column: Column, leaf: str, parents: list[str], whole: str) -> bool:
@@ -360,15 +415,28 @@ def assign_fields(columns: list[Column]) -> None:
 
     Pairs are taken best first (score 10 × match strength − the alias's rank,
     then the leftmost column); a column that loses every field it could be stays
-    an EXTRA column, kept under its header.
+    an EXTRA column, kept under its header. Without an activity column, the
+    best column that can be the name is the name (``_name_fallback``).
     """
     pairs = []
     for column in columns:
         for field_name, strength, rank in getattr(column, "candidates", []):
             pairs.append((rank - 10 * strength, column.index, strength, rank, field_name, column))
     pairs.sort(key=lambda p: p[:2])
-    taken: set[str] = set()
-    done: set[int] = set()
+    done = _give_fields(pairs, set(), set())
+    for column in columns:
+        if column.kind == FIELD and column.index not in done:
+            column.kind, column.field = EXTRA, None
+    if not any(c.field == "name" for c in columns):
+        _name_fallback(columns, pairs)
+    for column in columns:
+        if column.field == "name" and column.rank >= NAME_FALLBACK_RANK:
+            column.name_fallback = True  # type: ignore[attr-defined]
+
+
+def _give_fields(pairs: list, taken: set[str], done: set[int]) -> set[int]:
+    """Each field to the first column of ``pairs`` that wants it; returns the
+    columns decided."""
     for _, _, strength, rank, field_name, column in pairs:
         if column.index in done or (field_name in taken and field_name != "extra"):
             continue
@@ -379,9 +447,22 @@ def assign_fields(columns: list[Column]) -> None:
         taken.add(field_name)
         column.kind, column.field = FIELD, field_name
         column.strength, column.rank = strength, rank
+    return done
+
+
+def _name_fallback(columns: list[Column], pairs: list) -> None:
+    """No activity column (a PDM plan indicativo, a FURAG plan de acción): the
+    column that can be the name with the best alias («Meta de producto»,
+    «Indicador de producto») is the name, and the other fields are given again
+    without it."""
+    names = [p for p in pairs if p[4] == "name"]
+    if not names:
+        return
     for column in columns:
-        if column.kind == FIELD and column.index not in done:
+        if column.kind == FIELD:
             column.kind, column.field = EXTRA, None
+    chosen = names[0][5]
+    _give_fields([names[0]] + [p for p in pairs if p[5] is not chosen], set(), set())
 
 
 def one_column_per_period(columns: list[Column]) -> None:
@@ -392,7 +473,7 @@ def one_column_per_period(columns: list[Column]) -> None:
     for column in columns:
         if column.kind not in (PROGRESS, PLANNED, EXECUTED) or column.period is None:
             continue
-        key = (column.kind, column.period)
+        key = (column.kind, column.period, column.year)
         if key in seen:
             column.kind, column.period = EXTRA, None
         seen.add(key)

@@ -208,11 +208,12 @@ def describe_extra(table: Table, raw: RawActivity) -> dict[str, str]:
 
 
 def new_activity(seq: int, table: Table, raw: RawActivity) -> Activity:
-    name_index = table.column("name").index
-    name = raw.texts[name_index]  # a row without a name is never an activity
+    name_col = table.column("name")
+    name = raw.texts[name_col.index]  # a row without a name is never an activity
     code_col = table.column("code")
     code = raw.texts.get(code_col.index) if code_col else None
-    found, rest = split_code(name)
+    # A meta used as the name starts with its number («12 informes publicados»): no code there.
+    found, rest = (None, name) if getattr(name_col, "name_fallback", False) else split_code(name)
     if found and rest:
         code, name = code or found, rest
     return Activity(seq=seq, name=name, sheet=table.sheet.name, row=raw.row + 1, code=code,

@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from data_layer.corrections import Mapping, signature
-from data_layer.ingest.columns import (Column, apply_role, assign_fields, attach_period_notes, classify,
-                                       header_score, is_subheader_token, one_column_per_period)
+from data_layer.ingest.columns import (EXTRA, PHASE_MARK, Column, apply_role, assign_fields,
+                                       attach_period_notes, classify, header_score, is_subheader_token,
+                                       one_column_per_period)
 from data_layer.ingest.workbook import Sheet, column_letter
 from data_layer.normalise.text import clean
 
 HEADER_SEARCH_ROWS = 60  # title blocks are never longer than this
+MARK_SAMPLE_ROWS = 300  # data rows looked at to tell X marks from figures
 MAX_HEADER_ROWS = 3
 
 
@@ -108,7 +110,39 @@ def table_columns(sheet: Sheet, start: int, end: int) -> list[Column]:
     attach_period_notes(columns)
     assign_fields(columns)
     one_column_per_period(columns)
+    _figures_are_not_marks(sheet, end, columns)
     return columns
+
+
+def _figures_are_not_marks(sheet: Sheet, end: int, columns: list[Column]) -> None:
+    """A column headed like a phase («Seguimiento», «Evaluación») whose cells
+    are mostly figures (50, 0,75, «80 %») holds progress, not X marks: it is
+    kept as it is (EXTRA), so no activity gets a phase the plan never declared."""
+    for column in columns:
+        if column.kind != PHASE_MARK:
+            continue
+        figures = marks = 0
+        for r in range(end + 1, min(len(sheet.values), end + 1 + MARK_SAMPLE_ROWS)):
+            row = sheet.values[r]
+            value = row[column.index] if column.index < len(row) else None
+            text = clean(value)
+            if text is None:
+                continue
+            if _is_figure(value, text):
+                figures += 1
+            else:
+                marks += 1
+        if figures > marks:
+            column.kind, column.phase = EXTRA, None
+
+
+def _is_figure(value: object, text: str) -> bool:
+    """A progress figure, not a mark: a number other than 1, or a percentage."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value != 1
+    return "%" in text or text.replace(",", "", 1).replace(".", "", 1).isdigit() and text != "1"
 
 
 def header_signature(sheet: Sheet, start: int, rows: int) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from datetime import date
 
@@ -36,6 +37,8 @@ GENERIC_SHEET_NAMES = {"hoja1", "hoja 1", "sheet1", "sheet 1", "plan", "plan de 
 
 
 def period_label(kind: str, index: int) -> str:
+    if kind == "anual":
+        return "Anual"
     word, names = PERIOD_NAMES.get(kind, (kind.capitalize(), []))
     name = names[index - 1] if 0 < index <= len(names) else str(index)
     return f"{word} {name}"
@@ -52,6 +55,8 @@ def period_cutoff(kind: str, index: int, year: int | None) -> date | None:
         return date(year, 6, 30) if index == 1 else date(year, 12, 31)
     if kind == "mes" and 1 <= index <= 12:
         return month_end(year, index)
+    if kind == "anual":
+        return date(year, 12, 31)
     return None
 
 
@@ -215,6 +220,10 @@ def fill_schedule(act: Activity, table: Table, raw: RawActivity, months: dict[in
             act.schedule.append((month, planned))
 
 
+_ES_NUMBER_RE = re.compile(r"^-?\d{1,3}(?:\.\d{3})*,\d+$|^-?\d+,\d+$")
+_DOT_DECIMAL_RE = re.compile(r"^-?\d+\.(?:\d{1,2}|\d{4,})$")
+
+
 def _amount(value: object) -> float | None:
     """A planned/executed amount: a number, or an X mark (= 1)."""
     if isinstance(value, bool):
@@ -228,6 +237,11 @@ def _amount(value: object) -> float | None:
     text = fold(value)
     if text in ("x", "si", "s", "v", "ok") or str(value).strip() in ("✓", "✔", "•", "*"):
         return 1.0
+    written = str(value).strip()
+    if _ES_NUMBER_RE.match(written):  # «0,5», «1.250,75»: Colombian decimals
+        return float(written.replace(".", "").replace(",", "."))
+    if _DOT_DECIMAL_RE.match(written):  # «1.5» (not «1.250», a thousand)
+        return float(written)
     try:
         number = float(text.replace(" ", "").replace(",", "."))
     except ValueError:
@@ -237,6 +251,39 @@ def _amount(value: object) -> float | None:
         except ValueError:
             return None
     return number if math.isfinite(number) else None  # "1e999", "nan" are not amounts
+
+
+# --------------------------------------------------------------- years
+FOLLOWUP_KINDS = (col.PROGRESS, col.PLANNED, col.EXECUTED, col.OBSERVATION, col.EVIDENCE)
+
+
+def followup_years(table: Table) -> set[int]:
+    """Years written over the follow-up columns (a PDM plan indicativo has
+    2024…2027, each with its quarters)."""
+    return {c.year for c in table.columns if c.kind in FOLLOWUP_KINDS and c.year}
+
+
+def latest_reported_year(sheet_rows: list[SheetRows]) -> int | None:
+    """The latest year whose executed (or progress) columns have a figure
+    other than zero (formulas fill the years to come with 0)."""
+    years = [c.year for rows in sheet_rows for c in rows.table.columns
+             if c.kind in (col.EXECUTED, col.PROGRESS) and c.year
+             and any(_amount(raw.cells.get(c.index)) for raw in rows.activities if c.index in raw.texts)]
+    return max(years, default=None)
+
+
+def keep_vigencia(table: Table, year: int | None) -> list[col.Column]:
+    """Follow-up columns of other years than the vigencia are not read as
+    progress: they are kept as they are (EXTRA, under their header) and
+    returned, so the import can list them. Only for tables with several years."""
+    if year is None or len(followup_years(table)) < 2:
+        return []
+    other = [c for c in table.columns if c.kind in FOLLOWUP_KINDS and c.year and c.year != year]
+    for column in other:
+        column.kind, column.period = col.EXTRA, None
+    if other:
+        table.__dict__.pop("_by_kind", None)  # the columns changed: recompute the lookup
+    return other
 
 
 # --------------------------------------------------------------- progress
