@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer import corrections, loader, store
+from data_layer import corrections, loader
 from tests.conftest import ROOT
+from tests.test_admin import counts, upload
 from ui import admin
 from ui.safe import md
 
@@ -76,20 +77,6 @@ def table(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
-def counts(path: Path) -> tuple[int, int, int]:
-    con = store.connect_readonly(path)
-    try:
-        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                     for t in ("plan", "activity", "reading"))
-    finally:
-        con.close()
-
-
-def upload(at: AppTest, path: Path, key: str) -> AppTest:
-    at.file_uploader(key=key).set_value((path.name, path.read_bytes(), "application/octet-stream"))
-    return at.run()
-
-
 def test_every_tab_shows_its_content_on_the_sample_database(db):
     at = admin_page()
     assert [t.label for t in at.tabs] == ["Cargar un archivo", "Planes cargados",
@@ -143,7 +130,7 @@ def test_replace_a_plan_with_a_file_without_entity_vigencia_or_readings(db, bare
 
 def test_import_a_bare_file_then_its_follow_up_and_see_the_history(db, bare, tmp_path):
     at = admin_page()
-    upload(at, bare, "cargar_archivo")
+    upload(at, bare)
     healthy(at)
     assert md(f"Se creará un plan nuevo: {BARE}.") in [i.value for i in at.info]
     at.button(key="cargar_confirmar").click().run()
@@ -158,7 +145,7 @@ def test_import_a_bare_file_then_its_follow_up_and_see_the_history(db, bare, tmp
     later = tmp_path / "later" / "plan_sin_datos.csv"
     later.parent.mkdir()
     later.write_text(BARE_CSV + "Publicar el informe;Planeación;1 informe\n", encoding="utf-8")
-    upload(at, later, "cargar_archivo")
+    upload(at, later)
     healthy(at)
     assert any(i.value.startswith(md(f"Ya hay un plan de {BARE}: este archivo se agregará como seguimiento"))
                for i in at.info)

@@ -61,7 +61,8 @@ def test_viewer_deep_link_to_the_admin_page_on_a_fresh_server(server, tab):
     assert tab.get_by_role("button", name="Importar a la base de datos").count() == 0
 
 
-def test_login_and_upload_a_workbook(server, tab, admin_db):
+def open_admin_page(tab, server: str) -> None:
+    """Log in through the sidebar form, as a person does, and open «Cargar planes»."""
     tab.goto(server)
     tab.get_by_role("heading", name="Resumen", exact=True).wait_for(timeout=30_000)
     tab.get_by_text("Administración", exact=True).click()
@@ -70,6 +71,10 @@ def test_login_and_upload_a_workbook(server, tab, admin_db):
     idle(tab)
     tab.get_by_role("link", name="Cargar planes").click()
     tab.get_by_role("heading", name="Cargar planes", exact=True).wait_for(timeout=30_000)
+
+
+def test_login_and_upload_a_workbook(server, tab, admin_db):
+    open_admin_page(tab, server)
     tab.set_input_files("input[type=file]", str(ROOT / "sample_data" / "000_sanatorio_contratacion_2022.xlsx"))
     tab.get_by_text("Se creará un plan nuevo").wait_for(timeout=30_000)
     idle(tab)
@@ -109,14 +114,7 @@ def test_every_admin_tab_on_the_sample_database(first_day_server, tab):
     # A page of its own in the module's browser (one Playwright per thread).
     page = tab.context.browser.new_page(viewport={"width": 1440, "height": 1000}, locale="es-CO")
     try:
-        page.goto(first_day_server)
-        page.get_by_role("heading", name="Resumen", exact=True).wait_for(timeout=30_000)
-        page.get_by_text("Administración", exact=True).click()
-        page.get_by_label("Contraseña de administración").fill(PASSWORD)
-        page.get_by_role("button", name="Ingresar").click()
-        idle(page)
-        page.get_by_role("link", name="Cargar planes").click()
-        page.get_by_role("heading", name="Cargar planes", exact=True).wait_for(timeout=30_000)
+        open_admin_page(page, first_day_server)
         idle(page)
         for name, text in TABS.items():
             page.get_by_role("tab", name=name).click()
