@@ -84,3 +84,66 @@ def test_a_visitor_cannot_make_the_server_keep_an_upload(server):
         assert login(admin, PASSWORD) is None
         assert admin.upload(b"Actividad;Responsable;Meta\n", name="plan.csv") == 204
         assert settled_metrics(server)[UPLOADS] == len(b"Actividad;Responsable;Meta\n")
+
+
+# ---------------------------------------------------------------- the guards alone (no server)
+
+
+class FakeSession:
+    def __init__(self, state: dict) -> None:
+        self.session_state = state
+
+
+class FakeRuntime:
+    def __init__(self, sessions: dict[str, dict]) -> None:
+        self.sessions = {sid: FakeSession(state) for sid, state in sessions.items()}
+
+    def get_app_session(self, session_id: str):
+        return self.sessions.get(session_id)
+
+
+def test_upload_guard_keeps_files_only_for_administrator_sessions():
+    from starlette.exceptions import HTTPException
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from ui import admin
+
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    admin.guard_uploads(FakeRuntime({"visitante": {}, "admin": {admin._FLAG: True},
+                                     "astuto": {admin._FLAG: "True"}}), manager)
+    admin.guard_uploads(FakeRuntime({}), manager)  # installing twice wraps once
+    for session in ("visitante", "astuto", "desconocida"):
+        with pytest.raises(HTTPException) as refused:
+            manager.add_file(session, UploadedFileRec("f", "plan.xlsx", "application/octet-stream", b"x" * 100))
+        assert (refused.value.status_code, refused.value.detail) == (403, admin.UPLOAD_REFUSED)
+    assert dict(manager.file_storage) == {} and manager.get_stats() == {}
+    manager.add_file("admin", UploadedFileRec("f", "plan.csv", "text/csv", b"Actividad\n"))
+    assert [f.data for f in manager.get_files("admin", ["f"])] == [b"Actividad\n"]
+
+
+def test_clear_cache_guard_and_its_release_check(monkeypatch, caplog):
+    import streamlit as st
+
+    from ui import admin
+
+    class Session:
+        cleared = 0
+
+        def __init__(self, state):
+            self.session_state = state
+
+        def _handle_clear_cache_request(self):
+            Session.cleared += 1
+
+    admin.guard_clear_cache(Session)
+    admin.guard_clear_cache(Session)
+    Session({})._handle_clear_cache_request()
+    assert Session.cleared == 0
+    assert "Se ignoró una orden de borrar la caché" in caplog.text
+    Session({admin._FLAG: True})._handle_clear_cache_request()
+    assert Session.cleared == 1
+    # On another Streamlit release nothing is patched, and the log says so.
+    monkeypatch.setattr(st, "__version__", "1.68.0")
+    assert admin.install_server_guards() is False
+    assert "Streamlit 1.68.0: las protecciones" in caplog.text
