@@ -8,6 +8,10 @@ opens one visitor session over the websocket (tests/st_wire.py, as a browser
 does: the page runs once), PUTs the files to /_stcore/upload_file for that
 session, and prints the server's resident memory (VmRSS) before, right after,
 and a while after, with the HTTP statuses it answered.
+
+Measured 2026-12-06 (2 shared cores), 30 × 19 MB from one visitor session:
+before the upload guard 272,9 → 844,5 MB, still 844,5 MB 60 s later (30 × 204);
+with it 277,4 → 295,9 MB, 296,1 MB 60 s later (30 × 403).
 """
 from __future__ import annotations
 
