@@ -4,7 +4,13 @@ Viewing is open; loading, mapping, replacing and deleting plans need the
 administrator password. It comes from Streamlit secrets (``admin_password``
 in ``.streamlit/secrets.toml``) or from the environment variable
 ``TABLERO_ADMIN_PASSWORD``; with neither, administration is simply off.
-Nothing here knows Streamlit: the UI passes the secret in.
+A password shorter than :data:`MIN_LENGTH` keeps administration off too
+(:func:`secret_problem` says so in Spanish). Nothing here knows Streamlit: the
+UI passes the secret in.
+
+:data:`LIMITER` is the server's one rate limiter: a plain module object, so no
+cache clearing (``st.cache_resource.clear()``, the «clear_cache» message a
+browser can send) and no new session can reset it; only a new process does.
 """
 from __future__ import annotations
 
@@ -17,12 +23,24 @@ from collections import deque
 from dataclasses import dataclass, field
 
 ENV_VAR = "TABLERO_ADMIN_PASSWORD"
-MIN_LENGTH = 8
+MIN_LENGTH = 12
 
 
 def secret_from_env() -> str | None:
     value = os.environ.get(ENV_VAR, "")
     return value or None
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why administration is off with this secret (Spanish), or None when it is usable."""
+    where = f"`.streamlit/secrets.toml` (admin_password) o en la variable {ENV_VAR}"
+    if not secret:
+        return f"La administración está desactivada: defina la contraseña en {where}."
+    if len(secret) < MIN_LENGTH:
+        return (f"La administración está desactivada: la contraseña configurada es demasiado corta "
+                f"(debe tener al menos {MIN_LENGTH} caracteres). Defina una más larga en {where} "
+                "y reinicie el tablero.")
+    return None
 
 
 def password_matches(candidate: str, secret: str | None) -> bool:
@@ -72,13 +90,22 @@ class RateLimiter:
         with self._lock:
             self._failures.pop(key, None)
 
+    def clear(self) -> None:
+        """Forget every failure (a restart does the same; tests use it)."""
+        with self._lock:
+            self._failures.clear()
+            self._all.clear()
+
+
+LIMITER = RateLimiter()
+
 
 def check_login(candidate: str, secret: str | None, limiter: RateLimiter, key: str,
                 now: float | None = None) -> tuple[bool, str | None]:
     """(ok, Spanish message). The message says why a login was refused."""
-    if not secret:
-        return False, ("La administración está desactivada: defina la contraseña en "
-                       f"`.streamlit/secrets.toml` (admin_password) o en la variable {ENV_VAR}.")
+    problem = secret_problem(secret)
+    if problem:
+        return False, problem
     wait = limiter.wait_seconds(key, now)
     if wait > 0:
         minutes = max(1, round(wait / 60))

@@ -44,6 +44,37 @@ def list_plans(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY e.name, p.vigencia""").df()
 
 
+def plan_choices(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Plan id → «Entidad — vigencia 2024» for the pickers, in the order of
+    :func:`list_plans`. Built in SQL: a plan without vigencia reads «sin
+    definir» (no pandas missing value ever reaches the page)."""
+    return dict(con.execute("""
+        SELECT p.plan_id, e.name || ' — vigencia ' || coalesce(CAST(p.vigencia AS VARCHAR), 'sin definir')
+        FROM plan p JOIN entity e USING (entity_id)
+        ORDER BY e.name, p.vigencia""").fetchall())
+
+
+def key_of(parsed: ParsedPlan) -> str:
+    """The plan key the loader files ``parsed`` under (also for a file without
+    entity or vigencia: the loader names that entity after the file)."""
+    return loader._plan_key(loader._entity_of(parsed), parsed.year)
+
+
+def label_of(parsed: ParsedPlan) -> str:
+    """«Entidad — vigencia 2024» of a parsed file, as :func:`plan_choices` will list it."""
+    return f"{loader._entity_of(parsed)} — vigencia {parsed.year or 'sin definir'}"
+
+
+def existing_plan(con: duckdb.DuckDBPyConnection, plan_key: str) -> str | None:
+    """The label of the plan with that key (a file with that key is added to it
+    as a follow-up), or None when importing it creates a new plan."""
+    found = con.execute("""
+        SELECT e.name || ' — vigencia ' || coalesce(CAST(p.vigencia AS VARCHAR), 'sin definir')
+        FROM plan p JOIN entity e USING (entity_id) WHERE p.plan_key = $key""",
+                        {"key": plan_key}).fetchall()
+    return found[0][0] if found else None
+
+
 def import_history(con: duckdb.DuckDBPyConnection, plan_id: int | None = None) -> pd.DataFrame:
     """One row per imported file: who, when, which file, what it changed."""
     return con.execute("""

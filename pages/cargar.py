@@ -13,13 +13,14 @@ MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
 TYPES = ["xlsx", "xls", "ods", "csv"]
 
 
-def _parse(name: str, content: bytes, entity: str | None, year: int | None):
+def _parse(name: str, content: bytes, entity: str | None, year: int | None, slot: str = "cargar"):
     """Parse once per (file, overrides, corrections); kept in the session
-    between reruns. Saved corrections and this session's unsaved ones apply."""
+    between reruns, one file per ``slot`` (the upload, the replacement).
+    Saved corrections and this session's unsaved ones apply."""
     saved = data.load(corrections.load)
     pending = mapping.pending()
     key = (name, hashlib.sha256(content).hexdigest(), entity, year, repr(saved), repr(pending))
-    cache = st.session_state.setdefault("_cargar_parsed", {})
+    cache = st.session_state.setdefault(f"_{slot}_parsed", {})
     if key not in cache:
         cache.clear()  # only the file being looked at
         cache[key] = loader.parse(loader.FileSpec(Path(name), entity=entity, year=year, data=content,
@@ -66,14 +67,14 @@ def _preview(plan) -> None:
                         description=description)
 
 
-def _where_it_goes(plan, known: set[tuple[str, int | None]]) -> None:
-    if (plan.entity, plan.year) in known:
-        st.info(safe.md(f"Ya hay un plan de {plan.entity}, vigencia {plan.year}: este archivo se "
-                        "agregará como seguimiento (lecturas nuevas o corregidas, sin duplicar "
-                        "actividades; las anteriores quedan en el historial)."), icon=":material/update:")
+def _where_it_goes(plan) -> None:
+    existing = data.load(plans.existing_plan, plans.key_of(plan))
+    if existing:
+        st.info(safe.md(f"Ya hay un plan de {existing}: este archivo se agregará como seguimiento "
+                        "(lecturas nuevas o corregidas, sin duplicar actividades; las anteriores "
+                        "quedan en el historial)."), icon=":material/update:")
     else:
-        st.info(safe.md(f"Se creará un plan nuevo: {plan.entity or 'entidad sin nombre'}, vigencia "
-                        f"{plan.year or 'sin definir'}."), icon=":material/add_circle:")
+        st.info(safe.md(f"Se creará un plan nuevo: {plans.label_of(plan)}."), icon=":material/add_circle:")
 
 
 def _upload_section(db: store.Database) -> None:
@@ -118,8 +119,7 @@ def _upload_section(db: store.Database) -> None:
         if mapping.table_chooser(uploaded.name, content, plan):
             st.rerun()
         _save_pending(db, plan.source_file)
-    known = {(row["Entidad"], row["Vigencia"]) for _, row in data.load(plans.list_plans).iterrows()}
-    _where_it_goes(plan, known)
+    _where_it_goes(plan)
     if st.button("Importar a la base de datos", type="primary", key="cargar_confirmar",
                  icon=":material/upload:"):
         try:
@@ -174,13 +174,15 @@ def _corrections_section(db: store.Database) -> None:
 
 
 def _plans_section(db: store.Database) -> None:
+    done = st.session_state.pop("_planes_done", None)
+    if done:
+        st.success(safe.md(done), icon=":material/check_circle:")
     listed = data.load(plans.list_plans)
     if listed.empty:
         st.info("Aún no hay planes cargados.")
         return
     tables.show(listed, key="planes", file_name="planes_cargados", description="Planes cargados.")
-    labels = {int(r["_plan_id"]): f"{r['Entidad']} — vigencia {r['Vigencia'] or 'sin definir'}"
-              for _, r in listed.iterrows()}
+    labels = data.load(plans.plan_choices)
     chosen = st.selectbox("Plan", list(labels), format_func=labels.get, key="plan_elegido")
     delete, replace = st.columns(2, gap="large")
     with delete:
@@ -193,29 +195,41 @@ def _plans_section(db: store.Database) -> None:
             except (plans.PlanNotFoundError, store.DatabaseBusyError) as error:
                 st.error(str(error))
                 return
-            st.cache_data.clear()
-            st.success(safe.md(f"Se borró el plan {labels[chosen]}."))
+            _changed(f"Se borró el plan {labels[chosen]}.", "borrar_confirmo")
     with replace:
         st.markdown("**Reemplazar por otro archivo**")
-        uploaded = st.file_uploader("Archivo nuevo", type=TYPES, key="reemplazo_archivo")
+        # A new key after each replacement: the file just used does not stay
+        # loaded, ready to replace whichever plan the list shows next.
+        uploaded = st.file_uploader("Archivo nuevo", type=TYPES,
+                                    key=f"reemplazo_archivo_{st.session_state.get('_reemplazos', 0)}")
         content = _read_upload(uploaded) if uploaded else None
         if content is None:
             return
         try:
-            plan = _parse(uploaded.name, content, None, None)
+            plan = _parse(uploaded.name, content, None, None, slot="reemplazo")
         except PlanFileError as error:
             st.error(error.message)
             return
-        st.caption(safe.md(f"{len(plan.activities)} actividades de {plan.entity or 'entidad sin nombre'}, "
-                           f"vigencia {plan.year or 'sin definir'}."))
+        st.caption(safe.md(f"{len(plan.activities)} actividades de {plans.label_of(plan)}."))
         if st.button("Reemplazar plan", key="reemplazar_plan", icon=":material/swap_horiz:"):
             try:
                 result = plans.replace_plan(chosen, plan, db.path, imported_by=admin.user_name())
             except (plans.PlanNotFoundError, store.DatabaseBusyError) as error:
                 st.error(str(error))
                 return
-            st.cache_data.clear()
-            st.success(safe.md(result.summary()))
+            st.session_state["_reemplazos"] = st.session_state.get("_reemplazos", 0) + 1
+            _changed(f"Se reemplazó el plan {labels[chosen]}: {result.summary()}")
+
+
+def _changed(message: str, *reset: str) -> None:
+    """After a delete or a replace: say what was done on the next run, with the
+    list read again and the confirmation unticked."""
+    for key in reset:
+        st.session_state.pop(key, None)
+    st.session_state.pop("plan_elegido", None)
+    st.cache_data.clear()
+    st.session_state["_planes_done"] = message
+    st.rerun()
 
 
 admin.require()

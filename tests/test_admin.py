@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer import loader, store
+from data_layer import auth, loader, store
 from tests.conftest import ROOT
 from ui import admin
 
@@ -21,7 +21,7 @@ def db(tmp_path, monkeypatch) -> Path:
     loader.import_files([loader.FileSpec(SAMPLES / "002_alcaldia_cartago_2024.xlsx")], path)
     monkeypatch.setenv("TABLERO_DB", str(path))
     monkeypatch.setenv("TABLERO_ADMIN_PASSWORD", PASSWORD)
-    admin._limiter.clear()  # a fresh server for each test
+    auth.LIMITER.clear()  # a fresh server for each test
     return path
 
 
@@ -122,9 +122,29 @@ def test_wrong_passwords_are_rate_limited(db):
 
 def test_without_a_configured_secret_administration_is_off(db, monkeypatch):
     monkeypatch.delenv("TABLERO_ADMIN_PASSWORD")
-    at = submit(form(), "cualquiera")
-    assert "desactivada" in at.error[0].value
-    assert at.markdown[-1].value == "visitante"
+    at = form()
+    assert [w.value for w in at.warning] == [
+        "La administración está desactivada: defina la contraseña en `.streamlit/secrets.toml` "
+        "(admin_password) o en la variable TABLERO_ADMIN_PASSWORD."]
+    assert not at.get("text_input") and at.markdown[-1].value == "visitante"
+
+
+@pytest.mark.parametrize("short", ["corta", "once-letras"])  # 5 and 11 characters
+def test_a_password_shorter_than_12_keeps_administration_off(db, monkeypatch, caplog, short):
+    monkeypatch.setenv("TABLERO_ADMIN_PASSWORD", short)
+    admin._logged.clear()
+    at = form()
+    message = ("La administración está desactivada: la contraseña configurada es demasiado corta (debe "
+               "tener al menos 12 caracteres). Defina una más larga en `.streamlit/secrets.toml` "
+               "(admin_password) o en la variable TABLERO_ADMIN_PASSWORD y reinicie el tablero.")
+    assert [w.value for w in at.warning] == [message]
+    assert not at.get("text_input") and at.markdown[-1].value == "visitante"
+    # Said once in the server log, whatever the number of page runs.
+    at.run()
+    logged = [r.getMessage() for r in caplog.records if r.name == "ui.admin"]
+    assert logged == [message.replace("`", "")]
+    # Nor does the login function accept it, whatever calls it.
+    assert auth.check_login(short, short, auth.RateLimiter(), "s") == (False, message)
 
 
 # ---------------------------------------------------------------- administrators

@@ -37,3 +37,33 @@ def test_global_limit_stops_attempts_spread_over_many_sessions():
         check_login("mala", SECRET, limiter, f"sesion-{n}", now=float(n))
     ok, message = check_login(SECRET, SECRET, limiter, "nueva", now=31.0)
     assert not ok and message.startswith("Demasiados intentos fallidos")
+
+
+def test_secret_shorter_than_12_characters_turns_administration_off():
+    from data_layer.auth import MIN_LENGTH, secret_problem
+
+    assert MIN_LENGTH == 12
+    assert secret_problem("x" * 12) is None
+    message = secret_problem("x" * 11)
+    assert message.startswith("La administración está desactivada: la contraseña configurada es "
+                              "demasiado corta (debe tener al menos 12 caracteres).")
+    # The right password is refused too while the configured one is too short.
+    assert check_login("x" * 11, "x" * 11, RateLimiter(), "s1") == (False, message)
+    assert check_login("x" * 12, "x" * 12, RateLimiter(), "s1") == (True, None)
+
+
+def test_the_server_limiter_survives_clearing_streamlit_caches():
+    import streamlit as st
+
+    from data_layer import auth
+
+    auth.LIMITER.clear()
+    try:
+        for n in range(30):
+            check_login("mala", SECRET, auth.LIMITER, f"sesion-{n}")
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        ok, message = check_login(SECRET, SECRET, auth.LIMITER, "nueva")
+        assert not ok and message == "Demasiados intentos fallidos. Espere 5 minuto(s) antes de volver a intentarlo."
+    finally:
+        auth.LIMITER.clear()

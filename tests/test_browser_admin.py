@@ -61,7 +61,8 @@ def test_viewer_deep_link_to_the_admin_page_on_a_fresh_server(server, tab):
     assert tab.get_by_role("button", name="Importar a la base de datos").count() == 0
 
 
-def test_login_and_upload_a_workbook(server, tab, admin_db):
+def open_admin_page(tab, server: str) -> None:
+    """Log in through the sidebar form, as a person does, and open «Cargar planes»."""
     tab.goto(server)
     tab.get_by_role("heading", name="Resumen", exact=True).wait_for(timeout=30_000)
     tab.get_by_text("Administración", exact=True).click()
@@ -70,6 +71,10 @@ def test_login_and_upload_a_workbook(server, tab, admin_db):
     idle(tab)
     tab.get_by_role("link", name="Cargar planes").click()
     tab.get_by_role("heading", name="Cargar planes", exact=True).wait_for(timeout=30_000)
+
+
+def test_login_and_upload_a_workbook(server, tab, admin_db):
+    open_admin_page(tab, server)
     tab.set_input_files("input[type=file]", str(ROOT / "sample_data" / "000_sanatorio_contratacion_2022.xlsx"))
     tab.get_by_text("Se creará un plan nuevo").wait_for(timeout=30_000)
     idle(tab)
@@ -82,3 +87,49 @@ def test_login_and_upload_a_workbook(server, tab, admin_db):
     assert plans_in(admin_db) == 2
     assert tab.locator("[data-testid='stException']").count() == 0
     tab.screenshot(path=SHOTS / "cargar_importado.png", full_page=True)
+
+
+@pytest.fixture(scope="module")
+def first_day_server(tmp_path_factory):
+    """A server on the database a fresh install builds from sample_data/."""
+    if not CHROMIUM.exists():
+        pytest.skip("no está /usr/bin/chromium (apt-get install chromium)")
+    path = tmp_path_factory.mktemp("primer_dia") / "tablero.duckdb"
+    loader.ensure_database(path)
+    log = tmp_path_factory.mktemp("primer_dia_server") / "streamlit.log"
+    with serve(path, log, {"TABLERO_ADMIN_PASSWORD": PASSWORD}) as url:
+        yield url
+
+
+# Each tab of «Cargar planes» and a text only that tab shows.
+TABS = {
+    "Cargar un archivo": "Suba el plan o su seguimiento trimestral",
+    "Planes cargados": "Borrar el plan",
+    "Historial de importaciones": None,
+    "Correcciones guardadas": "No hay mapeos ni correcciones guardadas",
+}
+
+
+def test_every_admin_tab_on_the_sample_database(first_day_server, tab):
+    # A page of its own in the module's browser (one Playwright per thread).
+    page = tab.context.browser.new_page(viewport={"width": 1440, "height": 1000}, locale="es-CO")
+    try:
+        open_admin_page(page, first_day_server)
+        idle(page)
+        for name, text in TABS.items():
+            page.get_by_role("tab", name=name).click()
+            idle(page)
+            panel = page.locator("[role='tabpanel']:visible")
+            if text:
+                panel.get_by_text(text).first.wait_for(timeout=10_000)
+            if name in ("Planes cargados", "Historial de importaciones"):  # a data grid (canvas) and its downloads
+                assert panel.locator("[data-testid='stDataFrame']").count() == 1
+                assert panel.get_by_role("button", name="Descargar CSV").count() == 1
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert page.get_by_text("error inesperado").count() == 0, name
+        SHOTS.mkdir(exist_ok=True)
+        page.get_by_role("tab", name="Planes cargados").click()
+        idle(page)
+        page.screenshot(path=SHOTS / "cargar_planes_cargados.png", full_page=True)
+    finally:
+        page.close()

@@ -78,3 +78,22 @@ def test_failed_replace_leaves_the_old_plan(db):
     with pytest.raises(plans.PlanNotFoundError):
         plans.replace_plan(999, loader.parse(loader.FileSpec(SAMPLES / "002_alcaldia_cartago_2024.xlsx")), db)
     assert db.read_bytes() == before and plan_id_of(db, "Alcaldía de Cartago") == cartago
+
+
+def test_plan_choices_and_destination_without_vigencia_or_entity(db):
+    con = store.connect_readonly(db)
+    try:
+        choices = plans.plan_choices(con)
+        assert list(choices.values()) == [
+            "Agencia (entidad no identificada en el archivo) — vigencia sin definir",
+            "Alcaldía de Cartago — vigencia 2024", "Alcaldía de Cartago (EJEMPLO ILUSTRATIVO) — vigencia 2024",
+            "Municipio de Candelaria — vigencia 2023", "Sanatorio de Contratación ESE — vigencia 2022"]
+        agencia = loader.parse(loader.FileSpec(SAMPLES / "003_agencia_planeacion_participacion.xlsx",
+                                               entity="Agencia (entidad no identificada en el archivo)"))
+        assert plans.existing_plan(con, plans.key_of(agencia)) == choices[plan_id_of(db, agencia.entity)]
+        unnamed = loader.parse(loader.FileSpec(SAMPLES / "003_agencia_planeacion_participacion.xlsx"))
+        assert plans.label_of(unnamed) == ("Entidad sin nombre (003_agencia_planeacion_participacion) — "
+                                           "vigencia sin definir")
+        assert plans.existing_plan(con, plans.key_of(unnamed)) is None
+    finally:
+        con.close()
