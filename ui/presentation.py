@@ -438,4 +438,4 @@ def _due(row: pd.Series) -> str:
 
 def _links(text: str) -> str:
     """Evidence with its web addresses as links; everything else literal."""
-    return " ".join(safe.link(word) for word in str(text).split())
+    return safe.links(text)

@@ -63,7 +63,8 @@ def pdf_bytes(report: Report) -> bytes:
     doc = BaseDocTemplate(
         out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 0.4 * cm,
         bottomMargin=MARGIN, title=f"Informe de avance: {report.plan_heading}",
-        author=report.entity_heading, subject=report.description, lang="es-CO",
+        author=_short_text(report.entity_heading), subject=_short_text(report.description),
+        lang="es-CO",
         creator="Tablero de Participación Ciudadana", displayDocTitle=True,
         initialFontName=FONT, initialFontSize=9.5)
     frame = Frame(MARGIN, MARGIN, TEXT_W, FRAME_H, id="texto",
@@ -81,7 +82,7 @@ def build_pdf(con: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:
 def _canvas_for(report: Report) -> type[canvas.Canvas]:
     """A canvas that heads and foots every page, with "Página X de Y"
     (the total is known only at the end, so pages are kept until then)."""
-    left_head = f"{report.entity_heading} · {report.plan_heading}"
+    left_head = " ".join(blocks.visible(f"{report.entity_heading} · {report.plan_heading}").split())
     right_head = report.corte_text
     foot = ("Generado el " + es_co.datetime_text(report.generated_at)
             + " con el Tablero de Participación Ciudadana")
@@ -121,6 +122,12 @@ def _canvas_for(report: Report) -> type[canvas.Canvas]:
     return _Numbered
 
 
+def _short_text(text: str, limit: int = 300) -> str:
+    """A document property (author, subject): one line, at most ``limit`` characters."""
+    text = " ".join(blocks.visible(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + blocks.ELLIPSIS
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
@@ -158,13 +165,16 @@ def _cover(report: Report, st) -> list[Flowable]:
         ("Filtros aplicados", report.description),
         ("Generado", es_co.datetime_text(report.generated_at)),
     ]
-    rows = [[Paragraph(markup(k), st["head"]), Paragraph(markup(v), st["cell"])] for k, v in facts]
+    rows = [[Paragraph(markup(k), st["head"]),
+             Paragraph(markup(blocks.clip(v, TEXT_W - 4 * cm - blocks.CELL_PADDING)), st["cell"])]
+            for k, v in facts]
     table = Table(rows, colWidths=[4 * cm, TEXT_W - 4 * cm])
     table.setStyle(blocks.grid_style(header=False))
     parts: list[Flowable] = [
         Paragraph("Informe de avance · rendición de cuentas", st["kicker"]),
         Paragraph(markup(report.plan_heading), st["title"]),
-        Paragraph(markup(report.entity_heading), st["entity"]),
+        Paragraph(markup(blocks.clip(report.entity_heading, TEXT_W, lines=3, font=BOLD,
+                                     size=15)), st["entity"]),
         table,
     ]
     if report.narrowed:
