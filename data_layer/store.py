@@ -177,6 +177,8 @@ def _copy(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             tmp.unlink()  # DuckDB refuses an existing empty file
         con = duckdb.connect(str(tmp))
         try:
+            # A long write would print DuckDB's progress bar on the command's stdout.
+            con.execute("SET enable_progress_bar = false").fetchall()
             create_schema(con)
             con.execute("BEGIN TRANSACTION").fetchall()
             yield con
