@@ -16,20 +16,15 @@ import pytest
 from data_layer import loader
 from tests.browser_support import CHROMIUM, launch_chromium, serve
 from tests.conftest import ROOT
+from tests.test_browser import PAGES as BROWSER_PAGES
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "clave-de-prueba-sin-red"
 LOCAL = {"127.0.0.1", "localhost"}
-PAGES = [  # url path, title
-    ("", "Resumen"),
-    ("avance", "Avance por trimestre"),
-    ("dependencias", "Por dependencia"),
-    ("fases", "Por fase del ciclo"),
-    ("actividades", "Actividades"),
-    ("presentacion", None),  # a slide: its heading is the topic, not the page
-    ("calidad", "Calidad de los datos"),
-]
+# Every page of tests/test_browser.py, and the presentation (a slide: its
+# heading is the topic, not the page).
+PAGES = [*BROWSER_PAGES[:-1], ("presentacion", None), BROWSER_PAGES[-1]]
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from data_layer import es_co, semaforo, status, totals
 from data_layer.filters import Filters
 from data_layer.normalise.text import visible
 from data_layer.queries import AVANCE
-from data_layer.report.content import file_stem, slug
+from data_layer.report.content import file_stem, one_line, slug
 from data_layer.semaforo import Umbrales
 
 # Every chart keeps Plotly's camera button: "Download plot as a PNG".
@@ -97,15 +97,9 @@ def _esc(text: object) -> str:
     return html.escape(visible(str(text)), quote=False)
 
 
-def _short(text: object, limit: int = LABEL_CHARS) -> str:
-    """One line of at most ``limit`` characters, ending in "…" when cut."""
-    line = " ".join(visible(str(text)).split())
-    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
-
-
 def _wrap(text: object, width: int = 34) -> str:
     """A name for an axis: cut to :data:`LABEL_CHARS`, in lines of ``width``, escaped."""
-    short = _short(text)
+    short = one_line(text, LABEL_CHARS)
     lines = textwrap.wrap(short, width) or [short]
     return "<br>".join(_esc(line) for line in lines)
 
@@ -128,9 +122,7 @@ def _labels(names, width: int = 34) -> list[str]:
 
 def _hover(text: object) -> str:
     """A name whole for its hover (up to :data:`HOVER_CHARS`), in lines, escaped."""
-    line = " ".join(visible(str(text)).split())
-    if len(line) > HOVER_CHARS:
-        line = line[:HOVER_CHARS - 1].rstrip() + "…"
+    line = one_line(text, HOVER_CHARS)
     return "<br>".join(_esc(part) for part in textwrap.wrap(line, HOVER_WIDTH) or [line])
 
 

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from data_layer import es_co, semaforo, status
 from data_layer.normalise.text import visible
 from data_layer.queries import AVANCE
-from data_layer.report.content import missing
+from data_layer.report.content import missing, one_line
 from data_layer.semaforo import Umbrales
 
 WIDTH = 7.0  # inches: the text width of a letter page with 2 cm margins
@@ -56,15 +56,9 @@ def _plain(text: object) -> str:
     return visible(str(text)).replace("$", r"\$")
 
 
-def _short(text: object, limit: int = LABEL_CHARS) -> str:
-    """One line of at most ``limit`` characters, ending in "…" when cut."""
-    line = " ".join(visible(str(text)).split())
-    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
-
-
 def _wrap(text: object, width: int = 38) -> str:
     """A label cut to :data:`LABEL_CHARS` characters, in lines of ``width``."""
-    short = _plain(_short(text))
+    short = _plain(one_line(text, LABEL_CHARS))
     return "\n".join(textwrap.wrap(short, width) or [short])
 
 

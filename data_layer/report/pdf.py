@@ -37,7 +37,7 @@ from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 from data_layer.report import charts
 from data_layer.report import pdf_parts as blocks
-from data_layer.report.content import NOTES, Report, build, followed_up, phase_rows
+from data_layer.report.content import NOTES, Report, build, followed_up, one_line, phase_rows
 from data_layer.report.pdf_parts import (
     BOLD,
     CHART_ROWS,
@@ -63,7 +63,7 @@ def pdf_bytes(report: Report) -> bytes:
     doc = BaseDocTemplate(
         out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 0.4 * cm,
         bottomMargin=MARGIN, title=f"Informe de avance: {report.plan_heading}",
-        author=_short_text(report.entity_heading), subject=_short_text(report.description),
+        author=one_line(report.entity_heading, 300), subject=one_line(report.description, 300),
         lang="es-CO",
         creator="Tablero de Participación Ciudadana", displayDocTitle=True,
         initialFontName=FONT, initialFontSize=9.5)
@@ -82,7 +82,7 @@ def build_pdf(con: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:
 def _canvas_for(report: Report) -> type[canvas.Canvas]:
     """A canvas that heads and foots every page, with "Página X de Y"
     (the total is known only at the end, so pages are kept until then)."""
-    left_head = " ".join(blocks.visible(f"{report.entity_heading} · {report.plan_heading}").split())
+    left_head = one_line(f"{report.entity_heading} · {report.plan_heading}", 10_000)
     right_head = report.corte_text
     foot = ("Generado el " + es_co.datetime_text(report.generated_at)
             + " con el Tablero de Participación Ciudadana")
@@ -120,12 +120,6 @@ def _canvas_for(report: Report) -> type[canvas.Canvas]:
                                  f"Página {number} de {total}")
 
     return _Numbered
-
-
-def _short_text(text: str, limit: int = 300) -> str:
-    """A document property (author, subject): one line, at most ``limit`` characters."""
-    text = " ".join(blocks.visible(text).split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + blocks.ELLIPSIS
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
