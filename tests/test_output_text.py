@@ -211,3 +211,17 @@ def test_tables_on_screen_drop_bidi_and_zero_width_characters():
 
     shown = tables._without_invisible(pd.DataFrame({"Actividad": [SPOOFED, None], "Avance (%)": [1.0, 2.0]}))
     assert shown["Actividad"].tolist()[0] == SPOOFED_CLEAN and shown["Avance (%)"].tolist() == [1.0, 2.0]
+
+
+def test_a_pdf_that_cannot_be_made_still_downloads_a_file_that_says_so(long_db, monkeypatch):
+    from data_layer import report
+    from ui import presentation
+
+    def broken(con, filters):
+        raise RuntimeError("falla de prueba")
+
+    monkeypatch.setattr(report, "build_pdf", broken)
+    text = pdf_text(presentation._pdf(store.Database(long_db), Filters()))
+    assert text.startswith("No se pudo generar el informe No se pudo generar el informe PDF de "
+                           "esta vista. Inténtelo de nuevo;")
+    assert "falla de prueba" not in text

@@ -74,6 +74,23 @@ def pdf_bytes(report: Report) -> bytes:
     return out.getvalue()
 
 
+def notice_pdf(message: str) -> bytes:
+    """A one-page PDF that says ``message``: what a download button hands over
+    when the report itself could not be made (a file, never nothing)."""
+    blocks.register_fonts()
+    out = io.BytesIO()
+    st = blocks.styles()
+    doc = BaseDocTemplate(out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN,
+                          topMargin=MARGIN, bottomMargin=MARGIN, lang="es-CO",
+                          title="Informe de avance: no se pudo generar")
+    doc.addPageTemplates([PageTemplate(id="aviso", frames=[
+        Frame(MARGIN, MARGIN, TEXT_W, FRAME_H, leftPadding=0, rightPadding=0, topPadding=0,
+              bottomPadding=0)])])
+    doc.build([Paragraph("No se pudo generar el informe", st["title"]),
+               Paragraph(markup(blocks.clip(message, TEXT_W, lines=30, size=9.5)), st["base"])])
+    return out.getvalue()
+
+
 def build_pdf(con: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:
     """The PDF of the current filtered view (``content.build`` then :func:`pdf_bytes`)."""
     return pdf_bytes(build(con, filters))
