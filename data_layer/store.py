@@ -97,11 +97,11 @@ def _fault(path: Path, error: BaseException) -> DatabaseBusyError | None:
     return None
 
 
-def _locked(path: Path) -> DatabaseLockedError:
+def _locked(path: Path, writing: bool = False) -> DatabaseLockedError:
     return DatabaseLockedError(
         f"Otro programa tiene abierta la base de datos {path} para escribir en ella (por ejemplo, "
-        "DuckDB o un editor de bases de datos). Ciérrelo e inténtelo de nuevo. La base de datos "
-        "quedó como estaba: no se guardó nada.")
+        "DuckDB o un editor de bases de datos). Ciérrelo e inténtelo de nuevo."
+        + (" La base de datos quedó como estaba: no se guardó nada." if writing else ""))
 
 
 LOCK_WAIT_SECONDS = 300
@@ -211,6 +211,8 @@ def _refuse_if_open_for_writing(path: Path) -> None:
         return
     try:
         probe = connect_readonly(path)
+    except DatabaseLockedError as error:
+        raise _locked(path, writing=True) from error
     except duckdb.Error:
         return  # not ours to judge here: the copy will fail with its own error
     probe.close()
