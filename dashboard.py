@@ -4,6 +4,8 @@ The entry point: the list of pages, the sidebar of filters every page shares,
 then the chosen page. On a first start without a database, one is built from
 the sample plans in ``sample_data/`` (see ``ui/data.py``).
 """
+from pathlib import Path
+
 import streamlit as st
 
 from data_layer import queries
@@ -12,7 +14,9 @@ from ui import admin, data, layout, sidebar
 
 st.set_page_config(
     page_title="Tablero de Participación Ciudadana",
-    page_icon=":material/groups:",
+    # A file of the app: a ":material/…:" icon makes the browser fetch the
+    # favicon from fonts.gstatic.com, and the dashboard must work offline.
+    page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -7,6 +7,7 @@ be read or a value given cannot be used.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -101,11 +102,27 @@ def cmd_report(args: argparse.Namespace) -> int:
                   "planes; el estado de cada actividad es el de su último reporte hasta esa "
                   "fecha.", file=sys.stderr)
         content = report.build(con, filters)
-    target = report.write_pdf(content, out)
+    try:
+        target = report.write_pdf(content, out)
+    except OSError as error:
+        raise ReportInputError(_report_not_written(out, error)) from None
     print(f"Informe de {content.entity_heading} ({content.corte_text.lower()}): "
           f"{content.description}")
     print(f"Guardado en {target}")
     return 0
+
+
+def _report_not_written(out: Path, error: OSError) -> str:
+    """Why the PDF could not be saved, in Spanish (nothing was left half-written)."""
+    folder = out if out.is_dir() else out.parent
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"No hay espacio en el disco para guardar el informe en {folder}. Libere "
+                "espacio o indique otra carpeta con --out.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"No se puede escribir el informe en {folder}: la carpeta o el archivo son de "
+                "sólo lectura para este programa. Indique otra carpeta con --out.")
+    return (f"No se pudo guardar el informe en {folder} ({error.strerror or error}). "
+            "Indique otra ruta con --out.")
 
 
 def build_parser() -> argparse.ArgumentParser:

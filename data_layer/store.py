@@ -9,15 +9,26 @@ disk is a new one. Consequences we rely on:
 
 - a viewer sees the state before or after an import, never half of one;
 - an import that fails or is killed leaves the previous file untouched (the
-  temporary copy is simply abandoned);
-- imports are serialised by an exclusive ``flock`` on ``<db>.lock``.
+  temporary copy is simply abandoned; its name carries the process id, and
+  the copies of processes that no longer exist are removed when the
+  dashboard or the next import starts, with a line in the log);
+- imports are serialised by an exclusive ``flock`` on ``<db>.lock``;
+- the new file keeps the permissions of the one it replaces (644 stays 644);
+- a write that cannot happen (disk full, read-only folder or file, the file
+  held open for writing by another program) raises a
+  :class:`DatabaseBusyError` whose message says, in Spanish, what to do; the
+  database on disk stays exactly as it was.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import glob
+import logging
 import os
+import re
+import stat
 import shutil
 import tempfile
 import threading
@@ -30,6 +41,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "tablero.duckdb"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+
+logger = logging.getLogger(__name__)
 
 
 def default_db_path() -> Path:
@@ -45,7 +58,50 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 class DatabaseBusyError(Exception):
-    """Another import kept the database busy for too long."""
+    """The database cannot be written now: another import kept it busy for
+    too long (this class), or one of the faults below (its subclasses). The
+    message is Spanish and says what to do; nothing was written."""
+
+
+class DiskFullError(DatabaseBusyError):
+    """No room left on the disk for the copy being written."""
+
+
+class ReadOnlyDatabaseError(DatabaseBusyError):
+    """The folder or the file of the database cannot be written."""
+
+
+class DatabaseLockedError(DatabaseBusyError):
+    """Another program holds the database file open for writing."""
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _fault(path: Path, error: BaseException) -> DatabaseBusyError | None:
+    """The Spanish error for a failed write of ``path``, or None if it is none of ours."""
+    text = str(error).lower()
+    code = getattr(error, "errno", None)
+    if code in _FULL or "no space left" in text or "disk quota" in text:
+        return DiskFullError(
+            f"No hay espacio en el disco para guardar la base de datos ({path}). Libere espacio "
+            f"en la carpeta {path.parent} (o en su disco) e inténtelo de nuevo. La base de datos "
+            "quedó como estaba: no se guardó nada.")
+    if code in _DENIED or "permission denied" in text or "read-only file system" in text:
+        return ReadOnlyDatabaseError(
+            f"No se puede escribir en la base de datos {path}: la carpeta {path.parent} o el "
+            "archivo son de sólo lectura para este programa. Pida a quien administra el servidor "
+            "permiso de escritura en esa carpeta, o indique otra base de datos con --db o con la "
+            "variable TABLERO_DB. La base de datos quedó como estaba: no se guardó nada.")
+    return None
+
+
+def _locked(path: Path, writing: bool = False) -> DatabaseLockedError:
+    return DatabaseLockedError(
+        f"Otro programa tiene abierta la base de datos {path} para escribir en ella (por ejemplo, "
+        "DuckDB o un editor de bases de datos). Ciérrelo e inténtelo de nuevo."
+        + (" La base de datos quedó como estaba: no se guardó nada." if writing else ""))
 
 
 LOCK_WAIT_SECONDS = 300
@@ -84,46 +140,124 @@ def write_lock(path: Path, wait_seconds: float | None = None) -> Iterator[None]:
 def write_transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a private copy of the database.
 
-    If the block finishes, the copy replaces the database atomically; if it
-    raises, the database on disk is exactly as it was.
+    If the block finishes, the copy replaces the database atomically (with
+    the permissions of the file it replaces); if it raises, the database on
+    disk is exactly as it was. A disk full, a read-only folder or a file held
+    open for writing by another program raise the Spanish subclasses of
+    :class:`DatabaseBusyError`.
     """
     path = Path(path) if path else default_db_path()
-    with write_lock(path):
-        _remove_abandoned_copies(path)
-        fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
+    try:
+        with write_lock(path), _copy(path) as con:
+            yield con
+    except (OSError, duckdb.Error) as error:
+        fault = _fault(path, error)
+        if fault is None:
+            raise
+        logger.info("No se pudo escribir la base de datos %s: %s", path, error)
+        raise fault from error
+
+
+@contextlib.contextmanager
+def _copy(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The copy-write-swap of :func:`write_transaction` (write lock held)."""
+    remove_abandoned_copies(path, every=True)
+    _refuse_if_open_for_writing(path)
+    if path.exists() and not os.access(path, os.W_OK):  # made read-only on purpose
+        raise PermissionError(errno.EACCES, "the database file is read-only", str(path))
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _default_mode()
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if path.exists():
+            shutil.copyfile(path, tmp)
+        else:
+            tmp.unlink()  # DuckDB refuses an existing empty file
+        con = duckdb.connect(str(tmp))
         try:
-            if path.exists():
-                shutil.copyfile(path, tmp)
-            else:
-                tmp.unlink()  # DuckDB refuses an existing empty file
-            con = duckdb.connect(str(tmp))
-            try:
-                create_schema(con)
-                con.execute("BEGIN TRANSACTION").fetchall()
-                yield con
-                con.execute("COMMIT").fetchall()
-                con.execute("CHECKPOINT").fetchall()
-            finally:
-                con.close()
-            _fsync(tmp)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            # A long write would print DuckDB's progress bar on the command's stdout.
+            con.execute("SET enable_progress_bar = false").fetchall()
+            create_schema(con)
+            con.execute("BEGIN TRANSACTION").fetchall()
+            yield con
+            con.execute("COMMIT").fetchall()
+            con.execute("CHECKPOINT").fetchall()
         finally:
-            for leftover in (tmp, Path(str(tmp) + ".wal")):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
+            con.close()
+        os.chmod(tmp, mode)  # mkstemp makes the copy private (600)
+        _fsync(tmp)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
-def _remove_abandoned_copies(path: Path) -> None:
-    """Copies left by an import that was killed (its ``finally`` never ran).
+def _default_mode() -> int:
+    """What a new file gets from the umask (0o644 with the usual 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
-    Called with the write lock held, so no live import owns any of them.
+
+def _refuse_if_open_for_writing(path: Path) -> None:
+    """Raise :class:`DatabaseLockedError` if another process holds ``path``
+    read-write (DuckDB then refuses even a read-only attach): a copy taken
+    now could be half of that program's write, and the swap would lose it."""
+    if not path.exists():
+        return
+    try:
+        probe = connect_readonly(path)
+    except DatabaseLockedError as error:
+        raise _locked(path, writing=True) from error
+    except duckdb.Error:
+        return  # not ours to judge here: the copy will fail with its own error
+    probe.close()
+
+
+# "tablero.duckdb.<pid>.<random>.tmp" (and its ".wal"); older copies had no pid.
+_COPY_PID = re.compile(r"\.(\d+)\.[^.]+\.tmp(\.wal)?$")
+
+
+def remove_abandoned_copies(path: Path | str | None = None, every: bool = False) -> list[Path]:
+    """Remove the temporary copies that imports killed midway left next to
+    the database (their ``finally`` never ran), each with a log line.
+
+    A copy whose process still runs is an import in progress and is kept,
+    unless ``every`` (the caller holds the write lock, so no import runs).
+    Returns the copies removed; a folder that cannot be written is left as is.
     """
-    for leftover in path.parent.glob(glob.escape(path.name) + ".*.tmp*"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    path = Path(path) if path else default_db_path()
+    removed = []
+    with contextlib.suppress(OSError):
+        for leftover in path.parent.glob(glob.escape(path.name) + ".*.tmp*"):
+            match = _COPY_PID.search(leftover.name)
+            pid = int(match.group(1)) if match else None
+            if not every and (pid is None or _alive(pid)):
+                continue
+            try:
+                leftover.unlink()
+            except OSError:
+                continue
+            removed.append(leftover)
+            logger.warning("Se borró %s: copia temporal de una importación que se interrumpió%s.",
+                           leftover, f" (proceso {pid})" if pid else "")
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _fsync(path: Path) -> None:
@@ -148,14 +282,21 @@ def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnectio
     The file is ATTACHed to a fresh in-memory instance rather than opened with
     ``duckdb.connect(path)``: DuckDB caches instances by path within a process,
     so after an import swapped the file, ``connect(path)`` would hand back the
-    old, stale instance.
+    old, stale instance. A file another program holds open for writing
+    raises :class:`DatabaseLockedError`.
     """
     path = Path(path) if path else default_db_path()
     if not path.exists():
         raise FileNotFoundError(path)
     con = duckdb.connect()
     quoted = str(path).replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
+    try:
+        con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
+    except duckdb.IOException as error:
+        con.close()
+        if "lock" in str(error).lower():  # another program holds it read-write
+            raise _locked(path) from error
+        raise
     con.execute(f"USE {ALIAS}")
     return con
 
@@ -171,6 +312,7 @@ class Database:
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else default_db_path()
+        remove_abandoned_copies(self.path)  # left by imports killed before this start
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._signature: tuple[int, int] | None = None

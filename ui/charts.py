@@ -3,7 +3,10 @@
 Conventions: es-CO separators ("1.234,5"), category axes for labels, counts
 written on the bars, colours from the Okabe-Ito palette with a second signal
 (shape in the label, pattern, or text). Each bar carries its ``_filtro`` in
-``customdata`` so a click can list the activities behind it.
+``customdata`` so a click can list the activities behind it. Names from the
+plans are cut to :data:`LABEL_CHARS` characters with "…" on the axes and in
+legends (a 32.767-character office would make a chart thousands of pixels
+tall); the hover shows them whole (up to :data:`HOVER_CHARS`).
 """
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ import plotly.graph_objects as go
 
 from data_layer import es_co, semaforo, status, totals
 from data_layer.filters import Filters
+from data_layer.normalise.text import visible
 from data_layer.queries import AVANCE
-from data_layer.report.content import file_stem, slug
+from data_layer.report.content import file_stem, one_line, slug
 from data_layer.semaforo import Umbrales
 
 # Every chart keeps Plotly's camera button: "Download plot as a PNG".
@@ -81,15 +85,45 @@ def _counts_text(values: pd.Series) -> list[str]:
     return [es_co.integer(value) for value in values]
 
 
+LABEL_CHARS = 50  # characters of a name on an axis or in a legend (then "…")
+HOVER_CHARS = 1_000  # characters of a name in its hover (tables and downloads: all)
+HOVER_WIDTH = 80  # characters per line of a hover
+
+
 def _esc(text: object) -> str:
     """Text from a spreadsheet, safe inside Plotly labels (which read <b>, <a
-    href> and other tags): shown as written, never as markup."""
-    return html.escape(str(text), quote=False)
+    href> and other tags): shown as written, never as markup; bidirectional
+    controls and zero-width characters dropped."""
+    return html.escape(visible(str(text)), quote=False)
 
 
-def _wrap(text: str, width: int = 34) -> str:
-    lines = textwrap.wrap(str(text), width) or [str(text)]
+def _wrap(text: object, width: int = 34) -> str:
+    """A name for an axis: cut to :data:`LABEL_CHARS`, in lines of ``width``, escaped."""
+    short = one_line(text, LABEL_CHARS)
+    lines = textwrap.wrap(short, width) or [short]
     return "<br>".join(_esc(line) for line in lines)
+
+
+def _labels(names, width: int = 34) -> list[str]:
+    """:func:`_wrap` of each name; two names cut to the same label get " (2)",
+    " (3)"… so that a category axis keeps them apart."""
+    seen: dict[str, int] = {}
+    firsts: dict[str, str] = {}
+    labels = []
+    for name in names:
+        label = _wrap(name, width)
+        if label in firsts and firsts[label] != name:
+            seen[label] = seen.get(label, 1) + 1
+            label = f"{label} ({seen[label]})"
+        firsts.setdefault(label, name)
+        labels.append(label)
+    return labels
+
+
+def _hover(text: object) -> str:
+    """A name whole for its hover (up to :data:`HOVER_CHARS`), in lines, escaped."""
+    line = one_line(text, HOVER_CHARS)
+    return "<br>".join(_esc(part) for part in textwrap.wrap(line, HOVER_WIDTH) or [line])
 
 
 def _many(df: pd.DataFrame) -> bool:
@@ -151,19 +185,21 @@ def semaforo_counts(df: pd.DataFrame) -> go.Figure:
 
 def _stacked_by_entity(df, key, order, labels, colors) -> go.Figure:
     fig = go.Figure()
+    entities = sorted(df["Entidad"].unique())
+    label = dict(zip(entities, _labels(entities, 28), strict=True))
     for code in order:
         part = df[(df[key] == code) & (df["Actividades"] > 0)]
         if part.empty:
             continue
         fig.add_bar(
-            y=[_wrap(e, 28) for e in part["Entidad"]], x=part["Actividades"], orientation="h",
+            y=[label[e] for e in part["Entidad"]], x=part["Actividades"], orientation="h",
             name=labels[code], text=_counts_text(part["Actividades"]), textposition="inside",
             marker={"color": colors[code], "line": OUTLINE}, customdata=_custom(part),
-            hovertemplate=f"{labels[code]}: %{{x}} actividades<extra>%{{y}}</extra>")
+            hovertext=[_hover(e) for e in part["Entidad"]],
+            hovertemplate=f"{labels[code]}: %{{x}} actividades<extra>%{{hovertext}}</extra>")
     fig.update_layout(barmode="stack")
-    entities = sorted(df["Entidad"].unique())
     fig.update_yaxes(type="category", categoryorder="array",
-                     categoryarray=[_wrap(e, 28) for e in entities], autorange="reversed")
+                     categoryarray=[label[e] for e in entities], autorange="reversed")
     _count_axis(fig, df.groupby("Entidad")["Actividades"].sum().max(), axis="x")
     return _base(fig, 120 + 60 * df["Entidad"].nunique())
 
@@ -196,18 +232,19 @@ def ranking(df: pd.DataFrame, label: str, umbrales: Umbrales, compact: bool = Fa
         if late and not compact:
             text += f" · {es_co.plural(late, 'vencida', 'vencidas')}"
         texts.append(text)
+    labels = _labels(names)
     fig = go.Figure(go.Bar(
-        y=[_wrap(n) for n in names], x=df[AVANCE].fillna(0), orientation="h", text=texts,
+        y=labels, x=df[AVANCE].fillna(0), orientation="h", text=texts,
         textposition="outside", cliponaxis=False,
         marker={"color": [semaforo.PALETTE[c] for c in df["_semaforo"]], "line": OUTLINE},
-        customdata=_custom(df),
-        hovertemplate="%{y}<br>Avance promedio: %{x:.1f} %<extra></extra>"))
+        customdata=_custom(df), hovertext=[_hover(n) for n in names],
+        hovertemplate="%{hovertext}<br>Avance promedio: %{x:.1f} %<extra></extra>"))
     fig.update_yaxes(type="category", autorange="reversed")
     ticks = [0, 20, 40, 60, 80, 100]
     fig.update_xaxes(range=[0, 125 if compact else 150], title="Avance promedio (%)",
                      tickvals=ticks, ticktext=[es_co.percent(t, 0) for t in ticks])
     _threshold_lines(fig, umbrales, vertical=True)
-    lines = sum(max(1, len(textwrap.wrap(str(n), 34))) for n in names)
+    lines = sum(label.count("<br>") + 1 for label in labels)
     return _base(fig, 110 + 26 * lines + 14 * len(df))
 
 
@@ -242,13 +279,15 @@ def counts(df: pd.DataFrame, label: str, filters: Filters | None = None) -> go.F
         + (f" · avance {semaforo.ICONS[c]} {es_co.percent(v)}" if not pd.isna(v) else "")
         for n, v, c in zip(df["Actividades"], df[AVANCE], df["_semaforo"], strict=True)
     ]
+    labels = _labels(names, 40)
     fig = go.Figure(go.Bar(
-        y=[_wrap(n, 40) for n in names], x=df["Actividades"], orientation="h", text=texts,
+        y=labels, x=df["Actividades"], orientation="h", text=texts,
         textposition="outside", cliponaxis=False, marker={"color": "#0072B2", "line": OUTLINE},
-        customdata=_custom(df), hovertemplate="%{y}: %{x} actividades<extra></extra>"))
+        customdata=_custom(df), hovertext=[_hover(n) for n in names],
+        hovertemplate="%{hovertext}: %{x} actividades<extra></extra>"))
     fig.update_yaxes(type="category", autorange="reversed")
     _count_axis(fig, df["Actividades"].max() * 1.4, axis="x")
-    lines = sum(max(1, len(textwrap.wrap(str(n), 40))) for n in names)
+    lines = sum(label.count("<br>") + 1 for label in labels)
     return _base(fig, 100 + 26 * lines + 14 * len(df))
 
 
@@ -271,7 +310,8 @@ def phases(df: pd.DataFrame) -> go.Figure:
                 continue
             base = [declared.get((entity, f), 0) if origin == "inferida" else 0
                     for f in part["Fase"]]
-            name = f"Fase {origin}" + (f" · {_esc(entity)}" if len(entities) > 1 else "")
+            name = f"Fase {origin}" + (f" · {_wrap(entity, LABEL_CHARS)}" if len(entities) > 1
+                                        else "")
             fig.add_bar(
                 x=part["Fase"], y=part["Actividades"], base=base, name=name,
                 offsetgroup=entity, text=_counts_text(part["Actividades"]), textposition="inside",
@@ -368,7 +408,7 @@ def _entity_spread(fig: go.Figure, df: pd.DataFrame) -> None:
         return np.insert(np.asarray(values, dtype=object), breaks, None)
 
     names = pd.Series(ordered["Entidad"].unique())
-    escaped = ordered["Entidad"].map(dict(zip(names, names.map(_esc), strict=True)))
+    escaped = ordered["Entidad"].map(dict(zip(names, names.map(_hover), strict=True)))
     custom = np.column_stack([gapped(ordered["_filtro"]), gapped(escaped)])
     fig.add_scatter(
         x=gapped(ordered["_periodo"]), y=gapped(pd.to_numeric(ordered[AVANCE]).astype(object)),
@@ -383,11 +423,12 @@ def _entity_lines(fig: go.Figure, df: pd.DataFrame, entities: list[str]) -> None
     for entity in entities:
         part = df[df["Entidad"] == entity].sort_values("_corte")
         fig.add_scatter(
-            x=list(part["_periodo"]), y=part[AVANCE], mode="lines+markers+text", name=_esc(entity),
+            x=list(part["_periodo"]), y=part[AVANCE], mode="lines+markers+text",
+            name=_wrap(entity, LABEL_CHARS),
             text=[es_co.percent(v) for v in part[AVANCE]], textposition="top center",
             marker={"size": 11, "color": colors[entity], "line": OUTLINE},
             line={"color": colors[entity], "width": 3}, customdata=_custom(part),
-            hovertemplate="%{x}: %{y:.1f} %<extra>" + _esc(entity) + "</extra>")
+            hovertemplate="%{x}: %{y:.1f} %<extra>" + _hover(entity) + "</extra>")
 
 
 def states_by_period(df: pd.DataFrame) -> go.Figure:

@@ -13,6 +13,7 @@ written here carries numbers and fixed words.
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Sequence
 from contextlib import closing
 from functools import partial
@@ -28,6 +29,11 @@ from data_layer.report import Report, screens
 from data_layer.report.content import NOTES, missing, phase_rows
 from data_layer.report.screens import Screen
 from ui import charts, data, safe
+
+logger = logging.getLogger(__name__)
+PDF_FAILED = ("No se pudo generar el informe PDF de esta vista. Inténtelo de nuevo; si vuelve "
+              "a pasar, descargue las tablas en CSV o Excel y avise a quien administra el "
+              "tablero (el registro del servidor dice qué falló).")
 
 SCREEN_KEY = "presentacion_pantalla"
 FULL_KEY = "presentacion_completa"
@@ -174,8 +180,13 @@ def pdf_button(filters: Filters, key: str, label: str = "Descargar informe PDF",
 
 def _pdf(db: store.Database, filters: Filters) -> bytes:
     # Runs when the button is clicked, outside the script run: no Streamlit here.
-    with closing(db.cursor()) as con:
-        return report.build_pdf(con, filters)
+    # A failure there would give no file and no message: the file then says it.
+    try:
+        with closing(db.cursor()) as con:
+            return report.build_pdf(con, filters)
+    except Exception:
+        logger.exception("No se pudo generar el informe PDF")
+        return report.notice_pdf(PDF_FAILED)
 
 
 # ----------------------------------------------------------------- screens
@@ -438,4 +449,4 @@ def _due(row: pd.Series) -> str:
 
 def _links(text: str) -> str:
     """Evidence with its web addresses as links; everything else literal."""
-    return " ".join(safe.link(word) for word in str(text).split())
+    return safe.links(text)

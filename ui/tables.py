@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer import es_co, export
+from data_layer.normalise.text import visible
 
 MAX_ROWS = 1_000  # rows a table shows on screen; its downloads carry every row
 # Cells (rows × columns) up to which the server writes an .xlsx: openpyxl turns
@@ -60,7 +61,7 @@ def show(df: pd.DataFrame, *, key: str, description: str, file_name: str,
     on_screen = table.head(MAX_ROWS)
     if total > len(on_screen):
         st.caption(truncation_note(len(on_screen), total, noun))
-    st.dataframe(_styled(on_screen), hide_index=True, height=height or "auto", placeholder="",
+    st.dataframe(_styled(_without_invisible(on_screen)), hide_index=True, height=height or "auto", placeholder="",
                  column_config=_column_config(on_screen))
     source = partial(_all_rows, everything, columns) if total > len(table) else table
     downloads(source, key=key, description=description, file_name=file_name,
@@ -121,6 +122,19 @@ def _all_rows(everything: Callable[[], pd.DataFrame],
 def _write(write: Callable[[pd.DataFrame, str], bytes], rows: Callable[[], pd.DataFrame],
            description: str) -> bytes:
     return write(rows(), description)
+
+
+def _without_invisible(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows on screen without bidirectional controls or zero-width
+    characters in their texts (a name could otherwise show reversed)."""
+    texts = [column for column in table.columns
+             if pd.api.types.is_string_dtype(table[column]) or table[column].dtype == object]
+    if not texts:
+        return table
+    cleaned = table.copy()
+    for column in texts:
+        cleaned[column] = [visible(v) if isinstance(v, str) else v for v in table[column]]
+    return cleaned
 
 
 def _styled(table: pd.DataFrame):

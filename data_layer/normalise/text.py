@@ -20,6 +20,18 @@ _LETTER_SPACED_SHARE = 0.7
 
 _NOT_KEPT_RE = re.compile(r"[^\w%]|_")  # \w is Unicode letters and digits (and "_")
 
+# Characters that are never seen but change what is read: the bidirectional
+# controls (U+202A–U+202E, U+2066–U+2069, the marks U+200E/U+200F and the
+# Arabic letter mark U+061C) and the zero-width ones (U+200B–U+200D, the word
+# joiner U+2060, U+FEFF). "fdp\u202eexe.pdf" would show as "fdpfdp.exe"; a
+# zero-width space makes two equal names differ. No plan needs them.
+_INVISIBLE_RE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` without bidirectional controls and zero-width characters."""
+    return _INVISIBLE_RE.sub("", text) if not text.isascii() else text
+
 
 def _fold_once(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
@@ -110,7 +122,8 @@ def clean(value: object) -> str | None:
     Integral floats lose their ".0" (Excel stores 3 as 3.0); NaN (an empty
     cell read through pandas) is empty. Runs of spaces and tabs collapse to
     one space, each line is stripped, and blank lines are dropped so lines
-    are separated by a single "\\n".
+    are separated by a single "\\n". Bidirectional controls and zero-width
+    characters are removed (see :func:`visible`).
     """
     if value is None:
         return None
@@ -129,7 +142,7 @@ def clean(value: object) -> str | None:
         text = str(value)
         if _is_tidy(text):
             return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = visible(text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
     result = "\n".join(line for line in lines if line)
     return result or None

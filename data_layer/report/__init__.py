@@ -29,6 +29,13 @@ def pdf_bytes(report: Report) -> bytes:
     return pdf.pdf_bytes(report)
 
 
+def notice_pdf(message: str) -> bytes:
+    """A one-page PDF saying ``message`` (when the report could not be made)."""
+    from data_layer.report import pdf
+
+    return pdf.notice_pdf(message)
+
+
 def build_pdf(con: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:
     """The PDF of the filtered view: what the download buttons and the CLI write."""
     return pdf_bytes(build(con, filters))
@@ -51,5 +58,5 @@ def write_pdf(report: Report, out: Path) -> Path:
     return target
 
 
-__all__ = ["Report", "build", "build_pdf", "file_name", "file_name_for", "pdf_bytes",
-           "write_pdf"]
+__all__ = ["Report", "build", "build_pdf", "file_name", "file_name_for", "notice_pdf",
+           "pdf_bytes", "write_pdf"]

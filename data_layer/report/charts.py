@@ -8,7 +8,9 @@ colours are the dashboard's (Okabe-Ito, ``data_layer.semaforo.PALETTE``).
 matplotlib's object API (``Figure`` + Agg canvas) is used instead of
 ``pyplot``: no global state, so two reports can be drawn at once from the
 dashboard's threads. Text from the spreadsheets goes through :func:`_plain`
-(a "$" would otherwise start matplotlib's math mode).
+(a "$" would otherwise start matplotlib's math mode); labels are cut to
+:data:`LABEL_CHARS` characters with "…" (the table under each chart has them
+whole), so a name of thousands of characters cannot make a chart pages tall.
 """
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from data_layer import es_co, semaforo, status
+from data_layer.normalise.text import visible
 from data_layer.queries import AVANCE
-from data_layer.report.content import missing
+from data_layer.report.content import missing, one_line
 from data_layer.semaforo import Umbrales
 
 WIDTH = 7.0  # inches: the text width of a letter page with 2 cm margins
@@ -40,6 +43,7 @@ ESTADO_STYLE = {  # colour (as on the dashboard), hatch
     "no_programada": ("#999999", "---"),
     "sin_seguimiento": ("#DDDDDD", ""),
 }
+LABEL_CHARS = 60  # characters of a label at most (then "…")
 ENTITY_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 ENTITY_LINES = ("-", "--", "-.", ":")
 # Labels stay readable where they cross a threshold line.
@@ -47,12 +51,15 @@ _LABEL_BOX = {"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"}
 
 
 def _plain(text: object) -> str:
-    """Text shown as written: "$" escaped so matplotlib does not read math."""
-    return str(text).replace("$", r"\$")
+    """Text shown as written: "$" escaped so matplotlib does not read math,
+    bidirectional controls and zero-width characters dropped."""
+    return visible(str(text)).replace("$", r"\$")
 
 
 def _wrap(text: object, width: int = 38) -> str:
-    return "\n".join(textwrap.wrap(_plain(text), width) or [_plain(text)])
+    """A label cut to :data:`LABEL_CHARS` characters, in lines of ``width``."""
+    short = _plain(one_line(text, LABEL_CHARS))
+    return "\n".join(textwrap.wrap(short, width) or [short])
 
 
 def _figure(height: float, width: float = WIDTH, right: float = 1.0) -> tuple[Figure, object]:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from data_layer import es_co, quality, queries, semaforo, sql, status
 from data_layer.filters import Filters
+from data_layer.normalise.text import visible
 from data_layer.queries import AVANCE
 
 TITLE = "Plan de Participación Ciudadana"
@@ -276,6 +277,13 @@ def semaforo_text(color: str, value: float | None) -> str:
     if missing(value):
         return f"{semaforo.label(color)} · sin avance numérico"
     return f"{semaforo.label(color)} · {es_co.percent(value)}"
+
+
+def one_line(text: object, limit: int) -> str:
+    """``text`` on one line, without invisible characters, cut to ``limit``
+    characters ending in "…" (chart labels: the tables have the whole text)."""
+    line = " ".join(visible(str(text)).split())
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -37,7 +37,7 @@ from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 from data_layer.report import charts
 from data_layer.report import pdf_parts as blocks
-from data_layer.report.content import NOTES, Report, build, followed_up, phase_rows
+from data_layer.report.content import NOTES, Report, build, followed_up, one_line, phase_rows
 from data_layer.report.pdf_parts import (
     BOLD,
     CHART_ROWS,
@@ -63,13 +63,31 @@ def pdf_bytes(report: Report) -> bytes:
     doc = BaseDocTemplate(
         out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 0.4 * cm,
         bottomMargin=MARGIN, title=f"Informe de avance: {report.plan_heading}",
-        author=report.entity_heading, subject=report.description, lang="es-CO",
+        author=one_line(report.entity_heading, 300), subject=one_line(report.description, 300),
+        lang="es-CO",
         creator="Tablero de Participación Ciudadana", displayDocTitle=True,
         initialFontName=FONT, initialFontSize=9.5)
     frame = Frame(MARGIN, MARGIN, TEXT_W, FRAME_H, id="texto",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="pagina", frames=[frame])])
     doc.build(_story(report, blocks.styles()), canvasmaker=_canvas_for(report))
+    return out.getvalue()
+
+
+def notice_pdf(message: str) -> bytes:
+    """A one-page PDF that says ``message``: what a download button hands over
+    when the report itself could not be made (a file, never nothing)."""
+    blocks.register_fonts()
+    out = io.BytesIO()
+    st = blocks.styles()
+    doc = BaseDocTemplate(out, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN,
+                          topMargin=MARGIN, bottomMargin=MARGIN, lang="es-CO",
+                          title="Informe de avance: no se pudo generar")
+    doc.addPageTemplates([PageTemplate(id="aviso", frames=[
+        Frame(MARGIN, MARGIN, TEXT_W, FRAME_H, leftPadding=0, rightPadding=0, topPadding=0,
+              bottomPadding=0)])])
+    doc.build([Paragraph("No se pudo generar el informe", st["title"]),
+               Paragraph(markup(blocks.clip(message, TEXT_W, lines=30, size=9.5)), st["base"])])
     return out.getvalue()
 
 
@@ -81,7 +99,7 @@ def build_pdf(con: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:
 def _canvas_for(report: Report) -> type[canvas.Canvas]:
     """A canvas that heads and foots every page, with "Página X de Y"
     (the total is known only at the end, so pages are kept until then)."""
-    left_head = f"{report.entity_heading} · {report.plan_heading}"
+    left_head = one_line(f"{report.entity_heading} · {report.plan_heading}", 10_000)
     right_head = report.corte_text
     foot = ("Generado el " + es_co.datetime_text(report.generated_at)
             + " con el Tablero de Participación Ciudadana")
@@ -158,13 +176,16 @@ def _cover(report: Report, st) -> list[Flowable]:
         ("Filtros aplicados", report.description),
         ("Generado", es_co.datetime_text(report.generated_at)),
     ]
-    rows = [[Paragraph(markup(k), st["head"]), Paragraph(markup(v), st["cell"])] for k, v in facts]
+    rows = [[Paragraph(markup(k), st["head"]),
+             Paragraph(markup(blocks.clip(v, TEXT_W - 4 * cm - blocks.CELL_PADDING)), st["cell"])]
+            for k, v in facts]
     table = Table(rows, colWidths=[4 * cm, TEXT_W - 4 * cm])
     table.setStyle(blocks.grid_style(header=False))
     parts: list[Flowable] = [
         Paragraph("Informe de avance · rendición de cuentas", st["kicker"]),
         Paragraph(markup(report.plan_heading), st["title"]),
-        Paragraph(markup(report.entity_heading), st["entity"]),
+        Paragraph(markup(blocks.clip(report.entity_heading, TEXT_W, lines=3, font=BOLD,
+                                     size=15)), st["entity"]),
         table,
     ]
     if report.narrowed:

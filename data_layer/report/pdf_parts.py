@@ -6,10 +6,16 @@ accents, "ñ", "¿" and the semáforo shapes ■ ▲ ● ○ render on any serve
 no system fonts. Every text from a spreadsheet goes through :func:`markup`:
 reportlab's Paragraph reads an XML-like markup, so "<" and "&" are escaped.
 Tables are ruled, with a light grey header: legible printed in black and white.
+
+reportlab cannot split a table row over two pages: a row taller than a page
+stops the whole document. So every text from a spreadsheet is cut by
+:func:`clip` to a few lines of its column, ending in "…" (an observation of
+1.300 characters, a name of 32.767); the CSV and XLSX downloads carry it whole.
 """
 from __future__ import annotations
 
 import io
+import math
 import os
 import threading
 from collections.abc import Sequence
@@ -30,6 +36,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 from data_layer import es_co, semaforo
 from data_layer.queries import AVANCE
 from data_layer.report import charts
+from data_layer.normalise.text import visible
 from data_layer.report.content import missing, semaforo_text
 
 FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
@@ -41,6 +48,12 @@ HEADER_BG = colors.HexColor("#E6E6E6")
 FRAME_H = PAGE_H - 2 * MARGIN - 0.4 * cm
 CHART_ROWS = 14  # bars per chart image (a long ranking becomes several images)
 MAX_CHART_ROWS = 42  # more offices than this: the charts show the first ones, the table all
+CELL_LINES = 12  # lines of a table cell at most (longer texts end in "…")
+CELL_PADDING = 6  # points: LEFTPADDING + RIGHTPADDING of grid_style
+ELLIPSIS = "…"
+# Share of a line that wrapped text fills on average (words do not end at the
+# margin); estimating lines with it keeps a clipped cell within its lines.
+_FILL = 0.8
 
 _fonts_lock = threading.Lock()
 _fonts_ready = False
@@ -92,10 +105,44 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def markup(value: object) -> str:
-    """Spreadsheet text as Paragraph markup: escaped, line breaks kept."""
+    """Spreadsheet text as Paragraph markup: escaped, line breaks kept,
+    bidirectional controls and zero-width characters dropped."""
     if missing(value):
         return ""
-    return escape(str(value)).replace("\n", "<br/>")
+    return escape(visible(str(value))).replace("\n", "<br/>")
+
+
+def clip(text: str, width: float, lines: int = CELL_LINES, font: str = FONT,
+         size: float = 8) -> str:
+    """``text`` cut to about ``lines`` lines of ``width`` points, ending in "…".
+
+    Counts each line of the text (a cell may hold many) as the lines it wraps
+    to, estimated from its printed width; an unbroken run of letters wraps too
+    (reportlab splits long words), so the estimate holds for any text.
+    """
+    text = visible(text)
+    budget = lines * max(width, 1.0) * _FILL
+    kept: list[str] = []
+    for line in text.split("\n"):
+        need = max(1, math.ceil(pdfmetrics.stringWidth(line, font, size) / (width * _FILL)))
+        if budget >= need * width * _FILL:
+            kept.append(line)
+            budget -= need * width * _FILL
+            continue
+        # The part of this line that fits in what is left, by bisection.
+        low, high = 0, len(line)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if pdfmetrics.stringWidth(line[:middle] + ELLIPSIS, font, size) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        if low == 0 and kept:  # no room left: the last line kept says there is more
+            kept[-1] = kept[-1].rstrip() + " " + ELLIPSIS
+        else:
+            kept.append(line[:low].rstrip() + ELLIPSIS)
+        return "\n".join(kept)
+    return text
 
 
 class SemaforoBadge(Flowable):
@@ -165,7 +212,8 @@ def table(df: pd.DataFrame, columns: Sequence[tuple[str, float]], st) -> Table:
     texts = [[_cell(row[name], name) for name, _ in columns] for _, row in df.iterrows()]
     widths = _widths(columns, texts)
     header = [Paragraph(markup(_short(name)), st["head"]) for name, _ in columns]
-    body = [[Paragraph(markup(text), st["cell"]) for text in row] for row in texts]
+    body = [[Paragraph(markup(clip(text, width - CELL_PADDING)), st["cell"])
+             for text, width in zip(row, widths, strict=True)] for row in texts]
     table = Table([header, *body], colWidths=widths, repeatRows=1)
     table.setStyle(grid_style(header=True))
     return table
