@@ -26,7 +26,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer import loader, store
+from data_layer import auth, loader, store
 from data_layer.__main__ import main
 from tests.conftest import ROOT
 from ui import admin
@@ -196,7 +196,7 @@ def test_the_report_of_a_database_held_open_for_writing_gets_a_spanish_message(h
 def admin_page(db, monkeypatch):
     monkeypatch.setenv("TABLERO_DB", str(db))
     monkeypatch.setenv("TABLERO_ADMIN_PASSWORD", PASSWORD)
-    admin._limiter.clear()
+    auth.LIMITER.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     at.session_state[admin._FLAG] = True  # as tests/test_admin.py: a logged-in session
     at.run()
@@ -267,3 +267,13 @@ def test_a_write_that_finds_the_file_held_open_says_nothing_was_saved(held):
     assert str(caught.value).endswith("Ciérrelo e inténtelo de nuevo. La base de datos quedó "
                                       "como estaba: no se guardó nada.")
     assert held.read_bytes() == before
+
+
+def test_a_viewing_page_on_a_database_held_open_for_writing_says_so(held, monkeypatch):
+    """A viewer opening the dashboard while another program holds the file
+    open for writing reads what happened, not the generic error."""
+    monkeypatch.setenv("TABLERO_DB", str(held))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith(LOCKED.removeprefix("Error: ")), errors

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_layer import queries
+from data_layer import queries, store
 from data_layer.filters import Filters
 from ui import data, safe, sidebar
 
@@ -50,7 +50,9 @@ def guard(what: str = "esta página") -> Iterator[None]:
     (they are not ``Exception``s)."""
     try:
         yield
-    except data.DatabaseUnavailable as error:
+    except (data.DatabaseUnavailable, store.DatabaseBusyError) as error:
+        # Missing, locked by another program, read-only, disk full: the
+        # message says what happened and what to do, in Spanish.
         st.error(str(error), icon=":material/database:")
         st.stop()
     except Exception:
