@@ -274,8 +274,9 @@ def _repeated_headers(table: Table) -> list[Issue]:
 
 
 def _column_role(column: col.Column) -> str:
-    """A short description of what a column was read as, for the preview."""
-    label = column.label
+    """A short description of what a column was read as, for the preview
+    ("extra ← " for a column without a header)."""
+    label = " / ".join(column.path)
     if column.kind == col.FIELD:
         return f"{column.field} ← {label}"
     if column.kind in (col.PROGRESS, col.PLANNED, col.EXECUTED, col.OBSERVATION, col.EVIDENCE):
