@@ -19,14 +19,14 @@ The word lists are in data_layer/vocab/plausibility.csv.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 from data_layer.ingest import columns as col
 from data_layer.ingest.rows import SheetRows
 from data_layer.ingest.table import HEADER_SEARCH_ROWS, Table
 from data_layer.ingest.workbook import Sheet, column_letter
-from data_layer.model import AVISO, DECLARED, ILEGIBLE, INFO, SIN_REPORTE, Activity, Issue, ParsedPlan
+from data_layer.model import AVISO, DECLARED, INFO, Activity, Issue, ParsedPlan
 from data_layer.normalise.dates import parse_month
 from data_layer.normalise.text import clean, fold
 from data_layer.vocab import load_table
@@ -173,7 +173,7 @@ def check(plan: ParsedPlan, sheet_rows: list[SheetRows]) -> list[Issue]:
                       _numeric_phases(rows, acts)):
             if found:
                 issues.append(found)
-        issues.extend(_unreadable_progress(rows.table, acts))
+        issues.extend(_unreadable_progress(rows))
     return issues
 
 
@@ -265,20 +265,24 @@ def _numeric_phases(rows: SheetRows, acts: list[Activity]) -> Issue | None:
                  "su fase.", "fase_desde_numeros")
 
 
-def _unreadable_progress(table: Table, acts: list[Activity]) -> list[Issue]:
+def _unreadable_progress(rows: SheetRows) -> list[Issue]:
+    """Progress columns where every written cell was reported unreadable."""
+    table = rows.table
+    unreadable = Counter(i.column for i in rows.issues if i.code == "avance_ilegible")
     issues = []
     sheet = table.sheet.name
     for column in table.of_kind(col.PROGRESS):
-        written = [r for a in acts for r in a.readings
-                   if (r.period_kind, r.period_index) == column.period and r.state != SIN_REPORTE]
-        if not written or any(r.state != ILEGIBLE for r in written):
+        count = unreadable.get(column_letter(column.index))
+        if not count:
             continue
-        raws = list(dict.fromkeys(r.raw or "" for r in written))
+        written = [raw.texts[column.index] for raw in rows.activities if column.index in raw.texts]
+        if len(written) != count:
+            continue
         issues.append(Issue(AVISO, sheet, None, None, None,
-                            f"En la hoja «{sheet}», ninguna de las {len(written)} celdas escritas de la "
+                            f"En la hoja «{sheet}», ninguna de las {count} celdas escritas de la "
                             f"columna {_columns_text([column])} se pudo leer como avance "
-                            f"({_quoted(raws)}): ese periodo queda ilegible en el tablero. Corrija las "
-                            "fórmulas o escriba los porcentajes en el archivo y cárguelo de nuevo; si la "
-                            f"columna no es de avance, márquela en {MAPPING_HINT}.",
-                            "avance_todo_ilegible"))
+                            f"({_quoted(list(dict.fromkeys(written)))}): ese periodo queda ilegible en "
+                            "el tablero. Corrija las fórmulas o escriba los porcentajes en el archivo y "
+                            "cárguelo de nuevo; si la columna no es de avance, márquela en "
+                            f"{MAPPING_HINT}.", "avance_todo_ilegible"))
     return issues
