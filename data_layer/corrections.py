@@ -10,7 +10,9 @@ through ``data_layer.preview.role_label``):
   ``instance``, ``start_date``, ``due_date``, ``evidence_means``, ``office``,
   ``observation``;
 - ``progress:<periodo>:<n>`` (``periodo`` trimestre, cuatrimestre, semestre, mes),
-  ``planned:…``, ``executed:…``, ``observation:…``, ``evidence:…``;
+  ``planned:…``, ``executed:…``, ``observation:…``, ``evidence:…``, each with an
+  optional year, ``executed:trimestre:2:2025`` (a plan indicativo has one
+  group of columns per year: only the vigencia's are read);
 - ``schedule:<año>-<mes>`` (year may be empty), ``phase_mark:<fase>``;
 - ``extra`` (kept as it is) or ``ignore`` (not imported).
 """
@@ -69,14 +71,36 @@ def valid_role(role: str) -> bool:
         return True
     kind, _, rest = role.partition(":")
     if kind in PERIOD_ROLES:
-        period, _, index = rest.partition(":")
-        return period in PERIOD_KINDS and index.isdigit() and 1 <= int(index) <= PERIOD_KINDS[period]
+        period, _, rest = rest.partition(":")
+        index, _, year = rest.partition(":")
+        return (period in PERIOD_KINDS and index.isdigit() and 1 <= int(index) <= PERIOD_KINDS[period]
+                and (not year or _is_year(year)))
     if kind == "schedule":
         year, _, month = rest.partition("-")
-        return (not year or (year.isdigit() and len(year) == 4)) and month.isdigit() and 1 <= int(month) <= 12
+        return (not year or _is_year(year)) and month.isdigit() and 1 <= int(month) <= 12
     if kind == "phase_mark":
         return rest in PHASES
     return False
+
+
+def _is_year(text: str) -> bool:
+    return text.isdigit() and len(text) == 4
+
+
+def with_year(role: str, year: int | None) -> str:
+    """A period role with the year its column belongs to (``executed:trimestre:2``,
+    2025 → ``executed:trimestre:2:2025``); other roles, and no year, unchanged."""
+    kind, _, rest = role.partition(":")
+    if kind not in PERIOD_ROLES or not rest:
+        return role
+    base = ":".join(role.split(":")[:3])
+    return f"{base}:{year}" if year else base
+
+
+def year_of(role: str) -> int | None:
+    """The year of a period role, if it says one."""
+    parts = role.split(":")
+    return int(parts[3]) if parts[0] in PERIOD_ROLES and len(parts) == 4 and _is_year(parts[3]) else None
 
 
 def signature(header_texts: list[list[str | None]]) -> str:

@@ -91,9 +91,10 @@ def role_label(role: str) -> str:
     from data_layer.ingest.values import period_label  # the same labels as the readings
 
     kind, _, rest = role.partition(":")
-    if kind in ROLE_LABELS and rest.count(":") == 1:
-        period, index = rest.split(":")
-        return f"{ROLE_LABELS[kind]} — {period_label(period, int(index))}"
+    if kind in ROLE_LABELS and rest.count(":") in (1, 2):
+        period, index, *year = rest.split(":")
+        label = f"{ROLE_LABELS[kind]} — {period_label(period, int(index))}"
+        return f"{label} de {year[0]}" if year else label
     if kind == "schedule":
         year, _, month = rest.rpartition("-")
         label = period_label("mes", int(month)).replace("Mes ", "")

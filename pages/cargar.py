@@ -7,8 +7,6 @@ import streamlit as st
 
 from data_layer import corrections, loader, plans, preview, store
 from data_layer.errors import PlanFileError
-from data_layer.ingest import glimpse, header_choice
-from data_layer.ingest.workbook import column_letter
 from ui import admin, data, layout, mapping, safe, tables
 
 MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
@@ -27,37 +25,6 @@ def _parse(name: str, content: bytes, entity: str | None, year: int | None):
         cache[key] = loader.parse(loader.FileSpec(Path(name), entity=entity, year=year, data=content,
                                                   source_name=name), mapping.merged(saved))
     return cache[key]
-
-
-def _choose_header(name: str, content: bytes) -> None:
-    """For a table the importer did not find: the person points at the header
-    row and says what each column is."""
-    st.markdown("**Asistente de mapeo.** Indique la hoja y la fila de encabezados, y qué es cada columna "
-                "(al menos cuál es la actividad).")
-    sheets = glimpse(name, content)
-    sheet = st.selectbox("Hoja", list(sheets), key="mapeo_hoja")
-    rows = sheets[sheet]
-    if rows:
-        st.dataframe({column_letter(c): [r[c] if c < len(r) else "" for r in rows]
-                      for c in range(max(len(r) for r in rows))},
-                     hide_index=False, height=240)
-    left, right = st.columns(2)
-    first = left.number_input("Fila del encabezado (como la numera Excel)", min_value=1,
-                              max_value=max(len(rows), 1), value=1, key="mapeo_fila")
-    count = right.number_input("Filas de encabezado", min_value=1, max_value=3, value=1, key="mapeo_filas")
-    signature, labels = header_choice(name, content, sheet, int(first), int(count))
-    frame = [{"Columna": letter, "Encabezado": label, "Se lee como": preview.role_label("extra")}
-             for letter, label in labels.items()]
-    edited = st.data_editor(frame, key=f"mapeo_manual_{sheet}_{first}_{count}", hide_index=True,
-                            disabled=["Columna", "Encabezado"],
-                            column_config={"Se lee como": st.column_config.SelectboxColumn(
-                                "Se lee como", options=list(mapping.ROLE_BY_LABEL), required=True)})
-    roles = {row["Columna"]: mapping.ROLE_BY_LABEL[row["Se lee como"]] for row in edited}
-    if "name" not in roles.values():
-        st.caption("Elija cuál columna es la «Actividad» para poder ver la vista previa.")
-    elif st.button("Ver la vista previa con este mapeo", key="mapeo_manual_aplicar", icon=":material/preview:"):
-        mapping.pending().mappings[signature] = corrections.Mapping(signature, int(count), roles, labels)
-        st.rerun()
 
 
 def _read_upload(uploaded) -> bytes | None:
@@ -132,7 +99,10 @@ def _upload_section(db: store.Database) -> None:
     except PlanFileError as error:
         st.error(error.message, icon=":material/error:")
         if "No se encontró una tabla de actividades" in error.message:
-            _choose_header(uploaded.name, content)
+            st.markdown("**Asistente de mapeo.** Indique la hoja y la fila de encabezados, y qué es "
+                        "cada columna (al menos cuál nombra cada actividad).")
+            if mapping.table_chooser(uploaded.name, content):
+                st.rerun()
         return
     done = st.session_state.pop("_cargar_done", None)
     if done:
@@ -145,6 +115,9 @@ def _upload_section(db: store.Database) -> None:
     with st.expander("Asistente de mapeo: corregir columnas, dependencias o fases",
                      icon=":material/tune:", expanded=bool(mapping.pending().mappings)):
         if mapping.assistant(plan):
+            st.rerun()
+        st.markdown("**Leer otra hoja u otras filas de encabezado** (también las hojas ocultas)")
+        if mapping.table_chooser(uploaded.name, content, plan):
             st.rerun()
         _save_pending(db, plan.source_file)
     known = {(row["Entidad"], row["Vigencia"]) for _, row in data.load(plans.list_plans).iterrows()}

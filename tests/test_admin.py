@@ -204,16 +204,17 @@ def test_mapping_assistant_saved_mapping_is_reused_on_the_next_file(db, tmp_path
     at.switch_page("pages/cargar.py").run()
     upload(at, first)
     assert at.error[0].value.startswith("No se encontró una tabla de actividades")
-    at.number_input(key="mapeo_fila").set_value(3).run()
-    # What a person does in the table: say what each column is.
-    at.session_state["mapeo_manual_Compromisos_3_1"] = {
-        "edited_rows": {0: {"Se lee como": "Actividad"}, 1: {"Se lee como": "Dependencia responsable"},
+    at.number_input(key="mapeo_fila_Compromisos").set_value(3).run()
+    # What a person does: say which column names each activity, then what the others are.
+    at.selectbox(key="mapeo_tabla_Compromisos_3_1_grano").set_value("A").run()
+    at.session_state["mapeo_tabla_Compromisos_3_1_A"] = {
+        "edited_rows": {1: {"Se lee como": "Dependencia responsable"},
                         2: {"Se lee como": "Fecha límite"}, 3: {"Se lee como": "Avance — Trimestre I"},
                         4: {"Se lee como": "Avance — Trimestre II"},
                         5: {"Se lee como": "No importar esta columna"}},
         "added_rows": [], "deleted_rows": []}
     at.run()
-    at.button(key="mapeo_manual_aplicar").click().run()
+    at.button(key="mapeo_tabla_aplicar").click().run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Actividades"] == "3"
     at.button(key="mapeo_guardar").click().run()

@@ -25,7 +25,7 @@ from data_layer import loader, store
 from data_layer.errors import PlanFileError
 from data_layer.ingest import read_plan
 from data_layer.ingest.workbook import MAX_CELL_CHARS, read_workbook
-from data_layer.model import AVANCE, AVISO, ERROR, ILEGIBLE, INFO, SIN_REPORTE
+from data_layer.model import AVANCE, AVISO, ERROR, ILEGIBLE, INFO
 from data_layer.normalise.text import clean
 from tests.hostile import corpus as c
 
@@ -279,11 +279,14 @@ def test_formulas_keep_their_saved_results_and_errors_are_reported(hostile):
     # =3/4 saved as 0.75 in a 0% cell; =1/0 saved as #DIV/0!.
     assert (t1["1"].state, t1["1"].value) == (AVANCE, 75.0)
     assert t2["1"].state == ILEGIBLE and t2["1"].raw == "#DIV/0!"
-    # An error cell without formula; a formula nobody calculated reads empty.
+    # An error cell without formula; a formula nobody calculated keeps its text, unreadable.
     assert t1["2"].state == ILEGIBLE and t1["2"].raw == "#REF!"
-    assert (t1["3"].state, t1["3"].raw) == (SIN_REPORTE, None)
+    assert (t1["3"].state, t1["3"].value, t1["3"].raw) == (ILEGIBLE, None, "=SUM(H1:H2)")
     no_value = issue(plan, "formula_sin_valor")
-    assert no_value.severity == AVISO and "(F7)" in no_value.message and "se leyeron vacías" in no_value.message
+    assert (no_value.severity, no_value.row, no_value.column, no_value.value) == (AVISO, 7, "F", "=SUM(H1:H2)")
+    assert no_value.message == ("La celda tiene una fórmula sin resultado guardado (=SUM(H1:H2)): ábrala y "
+                                "guárdela en Excel para que se calcule. Mientras tanto el avance de la celda "
+                                "queda ilegible.")
     # Errors in descriptive and date cells: kept as text / reported.
     assert second.product == "#N/A"
     assert issue(plan, "error_formula").column == "D"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from data_layer.normalise.offices import canonical_office, normalise_offices, split_offices
@@ -176,6 +176,8 @@ office_text = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(office_text)
+@example("Sec. , , Sec.")  # an abbreviation after a lone comma is not "Srí a"
+@example("y ABE")  # a small word does not make a name in capitals lower case
 def test_canonical_is_idempotent(name: str) -> None:
     canonical = canonical_office(name)
     assert canonical_office(canonical) == canonical
@@ -190,3 +192,141 @@ def test_split_and_normalise_never_raise(cell: object) -> None:
     pairs = normalise_offices(cell)
     canonicals = [canonical for canonical, _ in pairs]
     assert len(canonicals) == len(set(canonicals)) and all(canonicals)
+
+
+# ------------------------------------------------ issue 11: untuned spellings
+
+
+@pytest.mark.parametrize(
+    ("spellings", "canonical"),
+    [
+        (["Sec. Salud", "Sec Salud", "Secretaria Salud", "Sec. de Salud", "Secretaría de Salud"],
+         "Secretaría de Salud"),
+        (["Srí a de Gobierno", "Sría Gobierno", "Sria. Gobierno", "Secret. Gobierno",
+          "Secre. de Gobierno", "Secretaría Gobierno"],
+         "Secretaría de Gobierno"),
+        (["Ofic. Prensa", "Of. Prensa", "Ofna. de Prensa", "Oficina Prensa"], "Oficina de Prensa"),
+        (["Dir. Tránsito", "Dir. de Transito", "Dirección Tránsito"], "Dirección de Tránsito"),
+        (["Depto. Planeación", "Dpto. Planeacion", "Dpto Planeación"], "Departamento de Planeación"),
+        (["Subsec. de Salud Pública", "Subsec. Salud Publica"], "Subsecretaría de Salud Pública"),
+        (["Secretaría Gral.", "Sec. Gral.", "Secret. General"], "Secretaría General"),
+        (["Desp. del Alcalde", "Desp. Alcalde"], "Despacho del Alcalde"),
+    ],
+)
+def test_abbreviations_merge_with_the_spelled_out_name(spellings: list[str], canonical: str) -> None:
+    for spelling in spellings:
+        assert canonical_office(spelling) == canonical, spelling
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # the new abbreviations start an office, so a comma or "y" before them splits
+        ("Sec. Salud, Srí a de Gobierno",
+         [("Secretaría de Salud", "Sec. Salud"), ("Secretaría de Gobierno", "Srí a de Gobierno")]),
+        ("Secretaría de Educación, Cultura y Turismo y Ofic. Asesora Jurídica",
+         [("Secretaría de Educación, Cultura y Turismo", "Secretaría de Educación, Cultura y Turismo"),
+          ("Oficina Asesora Jurídica", "Ofic. Asesora Jurídica")]),
+        # commas and "y" inside one office name still do not split
+        ("Srí a de Educación, Cultura y Turismo; Oficina Asesora de Planeación",
+         [("Secretaría de Educación, Cultura y Turismo", "Srí a de Educación, Cultura y Turismo"),
+          ("Oficina Asesora de Planeación", "Oficina Asesora de Planeación")]),
+        ("Ofic. Asesora Jurídica, Dirección de Tránsito y Transporte",
+         [("Oficina Asesora Jurídica", "Ofic. Asesora Jurídica"),
+          ("Dirección de Tránsito y Transporte", "Dirección de Tránsito y Transporte")]),
+        ("Secretaría de Salud y Subsec. de Salud Pública",
+         [("Secretaría de Salud", "Secretaría de Salud"),
+          ("Subsecretaría de Salud Pública", "Subsec. de Salud Pública")]),
+        ("Secret. General y Dir. Técnica",
+         [("Secretaría General", "Secret. General"), ("Dirección Técnica", "Dir. Técnica")]),
+        ("Sec. de Educación, Cultura y Turismo - SIAU - IMCTT",
+         [("Secretaría de Educación, Cultura y Turismo", "Sec. de Educación, Cultura y Turismo"),
+          ("SIAU", "SIAU"), ("IMCTT", "IMCTT")]),
+    ],
+)
+def test_split_and_name_with_the_new_abbreviations(cell: str, expected: list[tuple[str, str]]) -> None:
+    assert normalise_offices(cell) == expected
+
+
+# Acronyms: (as written, canonical). The cases that already held stay here as
+# guards: the rule must not turn words into acronyms.
+ACRONYM_CASES = {
+    # alone, or in a name in capitals and lower case: every acronym-like token
+    "IMCTT": "IMCTT",
+    "OCI": "OCI",
+    "IDRD": "IDRD",
+    "SED": "SED",
+    "Secretaría de Salud - IMCTT": "Secretaría de Salud - IMCTT",
+    "Oficina de Control Interno - OCI": "Oficina de Control Interno - OCI",
+    "Oficina TIC - OAP": "Oficina TIC - OAP",
+    "Instituto de Recreación y Deporte IDRD": "Instituto de Recreación y Deporte IDRD",
+    # a name all in capitals: only what cannot be a Spanish word stays
+    "SECRETARÍA DE SALUD - IMCTT": "Secretaría de Salud - IMCTT",
+    "INSTITUTO DE RECREACIÓN Y DEPORTE IDRD": "Instituto de Recreación y Deporte IDRD",
+    "SECRETARÍA DE SALUD": "Secretaría de Salud",
+    "OFICINA DE PRENSA": "Oficina de Prensa",
+    "OFICINA DE PAGOS": "Oficina de Pagos",  # not in office_words, but reads as Spanish
+    "SECRETARÍA PARA LA MUJER": "Secretaría para la Mujer",
+    "ESE HOSPITAL SAN RAFAEL": "ESE Hospital San Rafael",
+    "UMATA": "UMATA",
+    # words of office_words.csv win over capitals
+    "Secretaría de SALUD": "Secretaría de Salud",
+    "SISBEN": "Sisbén",
+    "Oficina del Sisben": "Oficina del Sisbén",
+    # a word in lower case is not an acronym; a small word or a letter in
+    # lower case does not make a name in capitals a name in lower case
+    "Oficina de pagos": "Oficina de Pagos",
+    "y ABE": "Y Abe",
+    "SECRETARÍA de SALUD IMCTT": "Secretaría de Salud IMCTT",
+}
+
+
+def test_acronyms_stay_in_capitals() -> None:
+    assert {spelling: canonical_office(spelling) for spelling in ACRONYM_CASES} == ACRONYM_CASES
+
+
+# A missing «de»: (as written, canonical), with the cases where none is added.
+DE_CASES = {
+    # an office start followed by a noun takes "de"
+    "Secretaría Protección Social": "Secretaría de Protección Social",
+    "Secretaría Salud": "Secretaría de Salud",
+    "SECRETARIA SALUD": "Secretaría de Salud",
+    "Subsecretaría Salud Pública": "Subsecretaría de Salud Pública",
+    "Oficina Control Interno": "Oficina de Control Interno",
+    "Dirección Tránsito y Transporte": "Dirección de Tránsito y Transporte",
+    "Subdirección Fomento Deportivo": "Subdirección de Fomento Deportivo",
+    "Comisaría Familia": "Comisaría de Familia",
+    "Inspección Policía": "Inspección de Policía",
+    "Secretaría Educación, Cultura y Turismo": "Secretaría de Educación, Cultura y Turismo",
+    # but not before an adjective of office_de.csv, a small word or an acronym
+    "Secretaría General": "Secretaría General",
+    "Oficina Asesora Jurídica": "Oficina Asesora Jurídica",
+    "Oficina Asesora de Planeación": "Oficina Asesora de Planeación",
+    "Dirección Técnica": "Dirección Técnica",
+    "Dirección Comercial": "Dirección Comercial",
+    "Subgerencia Científica": "Subgerencia Científica",
+    "Departamento Administrativo Jurídico": "Departamento Administrativo Jurídico",
+    "Secretaría Distrital de Salud": "Secretaría Distrital de Salud",
+    "Secretaría para la Mujer": "Secretaría para la Mujer",
+    "Secretaría del Interior": "Secretaría del Interior",
+    "Oficina SIAU": "Oficina SIAU",
+    "Secretaría (SIAU)": "Secretaría (SIAU)",
+    "Programa Hansen": "Programa Hansen",  # "Programa" does not take "de"
+    "Despacho Alcalde": "Despacho del Alcalde",  # offices.csv, not office_de.csv
+}
+
+
+def test_de_is_restored_only_before_a_noun() -> None:
+    assert {spelling: canonical_office(spelling) for spelling in DE_CASES} == DE_CASES
+
+
+def test_de_rule_reads_its_vocabulary() -> None:
+    rows = load_table("office_de")
+    starts = [row["word"] for row in rows if row["role"] == "antes"]
+    adjectives = [row["word"] for row in rows if row["role"] == "sin_de"]
+    assert "secretaria" in starts and "general" in adjectives
+    for start in starts:
+        written = canonical_office(start)
+        assert canonical_office(f"{start} salud") == f"{written} de Salud", start
+        for adjective in adjectives:
+            assert " de " not in canonical_office(f"{start} {adjective}"), (start, adjective)

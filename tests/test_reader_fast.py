@@ -49,6 +49,7 @@ def snapshot(book: workbook.Workbook) -> tuple:
             "formats": sorted(s.formats.items()), "merged": s.merged,
             "hidden_rows": sorted(s.hidden_rows), "errors": sorted(s.errors),
             "truncated": s.truncated, "notes": s.notes, "controls": s.controls,
+            "formulas": sorted(s.formulas.items()),
         })
     return book.file_format, book.encoding, book.delimiter, sheets
 
@@ -290,7 +291,10 @@ def test_excel_like_first_tier(tmp_path):
     sheet = result.sheets[0]
     assert sheet.values[1][2] == 0.5 and sheet.formats[(1, 2)] == "0%"
     assert sheet.hidden_rows == {2, 7} and (0, 0, 0, 1) in sheet.merged
-    assert (2, 0) in sheet.errors and any(code == "formula_sin_valor" for code, _ in sheet.notes)
+    assert (2, 0) in sheet.errors
+    # Formulas never calculated keep their text; an empty text result (E3) is a result.
+    assert sheet.formulas == {(3, 0): "=SUM(A1:A2)", (3, 1): "=SUM(A1:A2)"}
+    assert sheet.values[3][:2] == ["=SUM(A1:A2)", "=SUM(A1:A2)"] and sheet.values[2][4] is None
 
 
 FORMS = {  # name → (<sheetData> content, what the reader must do)

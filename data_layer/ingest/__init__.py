@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from data_layer.corrections import Corrections
+from data_layer.corrections import Corrections, with_year
 from data_layer.errors import PlanFileError
 from data_layer.ingest import columns as col
 from data_layer.ingest import plausibility, values
@@ -26,6 +26,7 @@ from data_layer.ingest.workbook import (MAX_CELL_CHARS, MAX_FILE_BYTES, Workbook
                                        read_workbook, too_large_message)
 from data_layer.model import AVISO, ERROR, INFO, Issue, ParsedPlan
 from data_layer.normalise.dates import parse_date
+from data_layer.normalise.offices import unify_offices
 from data_layer.normalise.text import clean, fold
 
 __all__ = ["read_plan", "plan_from_workbook", "PlanFileError", "many_objects"]
@@ -206,6 +207,8 @@ def _use_table(plan: ParsedPlan, table: Table) -> None:
                                  "caracteres_de_control"))
     for code, message in sheet.notes:
         plan.issues.append(Issue(AVISO, sheet.name, None, None, None, message, code))
+    if sheet.formulas:
+        plan.issues.extend(_formula_issues(table))
     plan.issues.extend(_repeated_headers(table))
     plan.sheets.append(sheet.name)
     plan.header_rows[sheet.name] = table.header_rows
@@ -246,6 +249,29 @@ def _add_unheaded_columns(table: Table) -> None:
     table.columns.extend(col.Column(index=c, path=()) for c in sorted(beyond))
 
 
+_FORMULA_SHOWN = 60  # longest formula quoted in a message (the issue's value has it whole)
+
+
+def _formula_issues(table: Table) -> list[Issue]:
+    """One aviso per cell whose formula has no saved result (its text was kept)."""
+    sheet = table.sheet
+    kinds = {c.index: c.kind for c in table.columns}
+    issues = []
+    for (r, c), formula in sorted(sheet.formulas.items()):
+        kind = kinds.get(c) if r > table.header_end else None
+        if kind == col.PROGRESS:
+            meanwhile = "Mientras tanto el avance de la celda queda ilegible."
+        elif kind in (col.PLANNED, col.EXECUTED, col.SCHEDULE):
+            meanwhile = "Mientras tanto la cantidad no se cuenta."
+        else:
+            meanwhile = "Mientras tanto se guardó el texto de la fórmula."
+        shown = formula if len(formula) <= _FORMULA_SHOWN else formula[:_FORMULA_SHOWN - 1] + "…"
+        issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), formula,
+                            f"La celda tiene una fórmula sin resultado guardado ({shown}): ábrala y "
+                            f"guárdela en Excel para que se calcule. {meanwhile}", "formula_sin_valor"))
+    return issues
+
+
 def _repeated_headers(table: Table) -> list[Issue]:
     """A header written twice ("Responsable" in C and in F): the first column
     is used, the second is kept as it is, under "Responsable (columna F)"."""
@@ -281,7 +307,7 @@ def _column_role(column: col.Column) -> str:
         return f"{column.field} ← {label}"
     if column.kind in (col.PROGRESS, col.PLANNED, col.EXECUTED, col.OBSERVATION, col.EVIDENCE):
         kind, index = column.period
-        return f"{column.kind}:{kind}:{index} ← {label}"
+        return f"{with_year(f'{column.kind}:{kind}:{index}', column.year)} ← {label}"
     if column.kind == col.SCHEDULE:
         return f"schedule:{column.year or ''}-{column.period[1]:02d} ← {label}"
     if column.kind == col.PHASE_MARK:
@@ -357,6 +383,16 @@ def _build_activities(plan: ParsedPlan, sheet_rows: list[SheetRows], corrections
         plan.activities.extend(acts)
         plan.issues.extend(rows.issues)
         plan.skipped_rows.extend(rows.skipped)
+    _unify_offices(plan, corrections)
+
+
+def _unify_offices(plan: ParsedPlan, corrections: Corrections) -> None:
+    """One name per office over the whole plan ("Sec. Salud" in one row and
+    "Secretaría de Salud" in another are one office); names from saved
+    corrections stay as the person wrote them."""
+    pinned = ((lambda office: corrections.office_for(office.raw) is not None)
+              if corrections.offices else (lambda office: False))
+    unify_offices(plan.activities, pinned)
 
 
 def _plan_period(plan: ParsedPlan) -> None:

@@ -452,8 +452,9 @@ def apply_role(column: Column, role: str) -> Column:
     elif role == "extra":
         column.kind = EXTRA
     elif kind in period_kinds and rest:
-        period, _, index = rest.partition(":")
+        period, index, *year = rest.split(":")
         column.kind, column.period = period_kinds[kind], (period, int(index))
+        column.year = int(year[0]) if year else None
     elif kind == "schedule":
         year, _, month = rest.rpartition("-")
         column.kind, column.period, column.year = SCHEDULE, ("mes", int(month)), int(year) if year else None

@@ -95,14 +95,20 @@ def find_table(sheet: Sheet, mappings: dict[str, Mapping] | None = None) -> Tabl
     if start is None:
         return None
     end = _header_end(sheet, start)
-    columns = _columns(sheet, start, end)
-    attach_period_notes(columns)
-    assign_fields(columns)
-    one_column_per_period(columns)
+    columns = table_columns(sheet, start, end)
     if not any(c.field == "name" for c in columns):
         return None
     return Table(sheet, start, end, columns, _extra_keys(columns),
                  signature=header_signature(sheet, start, end - start + 1))
+
+
+def table_columns(sheet: Sheet, start: int, end: int) -> list[Column]:
+    """What each column under header rows ``start``..``end`` (0-based) means."""
+    columns = _columns(sheet, start, end)
+    attach_period_notes(columns)
+    assign_fields(columns)
+    one_column_per_period(columns)
+    return columns
 
 
 def header_signature(sheet: Sheet, start: int, rows: int) -> str:

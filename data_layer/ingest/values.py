@@ -68,6 +68,8 @@ def fill_fields(act: Activity, table: Table, raw: RawActivity, issues: list[Issu
             setattr(act, TEXT_FIELDS[column.field], text)
         elif column.field in ("start_date", "due_date"):
             value = raw.cells.get(column.index)
+            if (raw.row, column.index) in table.sheet.formulas:
+                continue  # no date to read; reported as formula_sin_valor
             try:
                 setattr(act, column.field, parse_date(value, year=year))
             except ValueError as exc:
@@ -199,8 +201,8 @@ def schedule_years(table: Table, year: int | None) -> dict[int, date]:
 def fill_schedule(act: Activity, table: Table, raw: RawActivity, months: dict[int, date],
                   issues: list[Issue]) -> None:
     for index, month in months.items():
-        if index not in raw.texts:
-            continue
+        if index not in raw.texts or (raw.row, index) in table.sheet.formulas:
+            continue  # (a formula with no saved result is reported as formula_sin_valor)
         value = raw.cells[index]
         planned = _amount(value)
         if planned is None:
@@ -242,6 +244,7 @@ def progress_readings(sheet_rows: SheetRows, acts: list[Activity], year: int | N
     """Readings of every activity of the sheet, from its follow-up columns."""
     table = sheet_rows.table
     formats = table.sheet.formats
+    formulas = table.sheet.formulas
     issues = sheet_rows.issues
     activities = sheet_rows.activities
     for column in table.of_kind(col.PROGRESS):
@@ -257,13 +260,17 @@ def progress_readings(sheet_rows: SheetRows, acts: list[Activity], year: int | N
             if parsed is None:
                 act.readings.append(Reading(kind, index, label, cutoff, SIN_REPORTE, None, raw.texts.get(c)))
                 continue
-            act.readings.append(Reading(kind, index, label, cutoff, parsed.state, parsed.value, raw.texts.get(c)))
+            if formulas and (raw.row, c) in formulas:  # no saved result: reported as formula_sin_valor
+                act.readings.append(Reading(kind, index, label, cutoff, ILEGIBLE, None, raw.texts.get(c)))
+                continue
+            act.readings.append(Reading(kind, index, label, cutoff, parsed.state, parsed.value, raw.texts.get(c),
+                                        planned=parsed.planned, executed=parsed.executed))
             if parsed.state == ILEGIBLE:
                 issues.append(cell_issue(ERROR, table, raw, column, value, parsed.message or "",
                                          "avance_ilegible"))
             elif parsed.message:
                 issues.append(cell_issue(AVISO, table, raw, column, value, parsed.message,
-                                         "avance_ajustado"))
+                                         parsed.code or "avance_ajustado"))
     _planned_executed(sheet_rows, acts, year)
     _attach_notes(sheet_rows, acts)
 
@@ -288,7 +295,8 @@ def _planned_executed(sheet_rows: SheetRows, acts: list[Activity], year: int | N
             done_raw = raw.cells.get(e_col.index)
             done_text = raw.texts.get(e_col.index)
             done = _amount(done_raw) if done_text is not None else None
-            if done_text is not None and done is None:
+            uncalculated = (raw.row, e_col.index) in table.sheet.formulas  # reported as formula_sin_valor
+            if done_text is not None and done is None and not uncalculated:
                 sheet_rows.issues.append(cell_issue(ERROR, table, raw, e_col, done_raw,
                                                     "Se esperaba una cantidad ejecutada (un número).",
                                                     "ejecutado_ilegible"))
@@ -305,7 +313,9 @@ def _planned_executed(sheet_rows: SheetRows, acts: list[Activity], year: int | N
                 continue
             reading = Reading(kind, index, period_label(kind, index), period_cutoff(kind, index, year),
                               SIN_REPORTE, raw=done_text, planned=planned, executed=done)
-            if done is None and (planned or 0) > 0:
+            if uncalculated:
+                reading.state = ILEGIBLE
+            elif done is None and (planned or 0) > 0:
                 reading.state = SIN_REPORTE
             elif total_planned <= 0:
                 reading.state = NO_PROGRAMADA if not total_done else AVANCE

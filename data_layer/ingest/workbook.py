@@ -63,6 +63,9 @@ class Sheet:
     errors: set[tuple[int, int]] = field(default_factory=set)  # cells holding #DIV/0!, #REF!...
     truncated: list[tuple[int, int, int]] = field(default_factory=list)  # (row, col, original length)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (code, Spanish message) to report
+    # (row, col) → "=formula" of cells whose formula has no saved result; the
+    # formula's text is their value (xlsx only).
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     controls: list[tuple[int, int]] = field(default_factory=list)  # (row, col) of cells cleaned of control characters
 
 
@@ -250,11 +253,18 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _HIDDEN_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
 _HIDDEN_ROW_RE2 = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
-# A cell holding only a formula, with no result saved (<v/> or no <v> at all):
-# files written by programs that never calculated them. data_only reads None.
-_FORMULA_NO_VALUE_RE = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)'
-    rb'\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+# A cell holding a formula: (cell attributes, <f> attributes, formula text,
+# an empty <v>, "</c>" when nothing else follows). A formula with no result
+# saved (no <v>, or an empty one) comes from programs that never calculated
+# the file; data_only reads None there.
+_FORMULA_CELL_RE = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*?)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)'
+    rb'\s*(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*(</(?:\w+:)?c>)?')
+_CELL_REF_RE = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_TYPE_RE = re.compile(rb'(?:^|\s)t="([A-Za-z]+)"')
+_SHARED_RE = re.compile(rb'(?:^|\s)si="([0-9]+)"')
+_SHEET_DATA_RE = re.compile(rb'<(?:\w+:)?sheetData\b')
+_SHEET_DATA_END_RE = re.compile(rb'</(?:\w+:)?sheetData>')
 
 
 def column_index(letters: str | bytes) -> int:
@@ -334,16 +344,16 @@ def _read_xlsx(name: str, data: bytes, *, fast: bool = True,
                 if scan is None:  # search the whole XML
                     parts = (xml,)
                     row_parts = (xml,)
-                    formula_parts = (xml,)
                 else:  # only where the patterns can match (see xlsx_fast.Scan): same result
                     parts = (scan.head, scan.tail)
                     row_parts = (scan.head, scan.row_tags, scan.tail)
-                    formula_parts = (xml,) if scan.formulas else parts
+                if b"<f" in xml or b":f" in xml:
+                    # Before the merged areas, which are cut to the rows that exist.
+                    _keep_formulas_without_value(sheet, xml if scan is None or scan.formulas else b"", budget)
                 sheet.merged = _bounded_merges(name, sheet, [m for part in parts for m in _xlsx_merged(part)],
                                                budget)
                 sheet.hidden_rows = {int(m) - 1 for part in row_parts for m in _HIDDEN_ROW_RE.findall(part)} | {
                     int(m) - 1 for part in row_parts for m in _HIDDEN_ROW_RE2.findall(part)}
-                _note_formulas_without_value(sheet, *formula_parts)
             xml = scan = None
             sheets.append(sheet)
         if reader is not None:
@@ -420,15 +430,63 @@ def _read_sheet_openpyxl(name: str, ws, budget: _Budget) -> Sheet:
     return sheet
 
 
-def _note_formulas_without_value(sheet: Sheet, *parts: bytes) -> None:
-    cells = [ref.decode() for xml in parts if b"<f" in xml or b":f" in xml
-             for ref in _FORMULA_NO_VALUE_RE.findall(xml)]
-    if cells:
-        shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
-        sheet.notes.append(("formula_sin_valor",
-                            f"{es_number(len(cells))} celda(s) tienen una fórmula sin resultado guardado "
-                            f"({shown}): se leyeron vacías. El archivo no se calculó nunca (lo escribió "
-                            "un programa); ábralo en Excel, guárdelo y vuelva a cargarlo."))
+def _keep_formulas_without_value(sheet: Sheet, xml: bytes, budget: _Budget) -> None:
+    """Cells of <sheetData> holding a formula with no result saved keep the
+    formula's text ("=CONCATENATE(A2,B2)") instead of reading empty, so their
+    row is not lost; ``sheet.formulas`` lists them for the import report.
+
+    An empty result of a text formula (t="str" with <v></v>, as Excel saves
+    =SI(A2="";"";…)) is a saved result, not a missing one. The cells of a
+    shared formula that carry no text get the first cell's formula moved to
+    their place, as Excel shows it.
+    """
+    start = _SHEET_DATA_RE.search(xml)
+    end = _SHEET_DATA_END_RE.search(xml, start.end()) if start else None
+    if not start or not end:
+        return
+    masters: dict[bytes, tuple[str, str]] = {}  # shared index → (formula, its cell)
+    missing: list[tuple[int, int, str, bytes | None, str]] = []
+    for cell, f_attributes, text, empty_v, closed in _FORMULA_CELL_RE.findall(xml, start.end(), end.start()):
+        ref = _CELL_REF_RE.search(cell)
+        if ref is None:
+            continue
+        letters, number = ref.group(1).decode(), ref.group(2).decode()
+        shared = _SHARED_RE.search(f_attributes)
+        formula = _xml_unescape(text.decode("utf-8", "replace")).strip()
+        if shared and formula:
+            masters.setdefault(shared.group(1), (formula, letters + number))
+        kind = _CELL_TYPE_RE.search(cell)
+        if not closed or (empty_v and kind and kind.group(1) == b"str"):
+            continue  # a saved result, maybe an empty text
+        r, c = int(number) - 1, column_index(letters)
+        if r < MAX_ROWS and c < MAX_COLUMNS:
+            missing.append((r, c, formula, shared.group(1) if shared else None, letters + number))
+    rows = sheet.values
+    for r, c, formula, shared, ref in missing:
+        if not formula and shared in masters:
+            formula = _moved_formula(*masters[shared], ref)
+        if not formula:
+            continue
+        text = _clip(sheet, r, c, "=" + formula)
+        if r >= len(rows):  # rows read but trimmed as empty (or a cell whose r="…" says so)
+            budget.spend(sheet.name, r + 1 - len(rows))
+            rows.extend([_NO_CELLS] * (r + 1 - len(rows)))
+        row = rows[r] = list(rows[r])  # (a copy: empty rows share one list)
+        if c >= len(row):
+            row.extend([None] * (c + 1 - len(row)))
+        if row[c] is None:
+            row[c] = text
+            sheet.formulas[(r, c)] = text
+
+
+def _moved_formula(formula: str, origin: str, ref: str) -> str:
+    """A shared formula as it reads in another of its cells (A2*2 → A3*2)."""
+    from openpyxl.formula.translate import Translator
+
+    try:
+        return Translator("=" + formula, origin=origin).translate_formula(ref)[1:]
+    except Exception:  # noqa: BLE001 — a formula openpyxl cannot move: shown as written
+        return formula
 
 
 def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -1,16 +1,19 @@
 """Reading one progress cell: a percentage, a fraction, a count or a word.
 
 Progress arrives as ``0%``, ``50 %``, ``0,5``, ``0.5``, ``50``, ``1/3``,
-``3 de 4`` or words ("No aplica", "Sin reporte", "Cumplida"). Words that mean
-"nothing was due" or "nobody reported" become *states*, never zeros, so they
-are not averaged as 0. The words live in ``vocab/progress_words.csv``.
+``3 de 4``, counts with labels ("Programado 4 / Ejecutado 3", "Prog: 4 Ejec: 3")
+or words ("No aplica", "Sin reporte", "Cumplida"). Words that mean "nothing
+was due" or "nobody reported" become *states*, never zeros, so they are not
+averaged as 0. A count keeps its two numbers (``planned``/``executed``) and,
+written beside a word, wins over the word. The words live in
+``vocab/progress_words.csv``, the count labels in ``vocab/progress_counts.csv``.
 """
 from __future__ import annotations
 
 import math
 import numbers
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Iterable
@@ -30,6 +33,11 @@ _PERCENT_INSIDE_RE = re.compile(rf"(?<![\d.,])({_NUMBER})\s*%")
 _FRACTION_RE = re.compile(rf"^({_NUMBER})\s*/\s*({_NUMBER})$")
 _OF_RE = re.compile(rf"^({_NUMBER})\s+de\s+({_NUMBER})$", re.IGNORECASE)
 _BARE_RE = re.compile(rf"^{_NUMBER}$")
+# Words, unsigned numbers and the signs that matter for counts, in order.
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|[/%]")
+# A number format that scales by 100: a '%' outside quotes ("0%", "0.00 %"),
+# not a literal one ('0"%"', '0\\%'), which shows 50 as "50%".
+_FORMAT_LITERALS_RE = re.compile(r'"[^"]*"|\\.')
 # Excel shows formula errors as "#DIV/0!", "#REF!", "#NAME?", "#N/A"; Spanish
 # Excel writes "#¡DIV/0!", "#¿NOMBRE?", "#N/D".
 _EXCEL_ERROR_RE = re.compile(r"^#.*[!?]$|^#N/[AD]$", re.IGNORECASE)
@@ -46,7 +54,13 @@ class ProgressValue:
 
     state: str
     value: float | None
-    message: str | None = None  # why it is ILEGIBLE, or a warning (clamped)
+    message: str | None = None  # why it is ILEGIBLE, or a warning (clamped, ambiguous)
+    planned: float | None = None  # a count's two numbers: «3 de 4» → 4 planned
+    executed: float | None = None  # … and 3 executed
+    code: str | None = None  # issue code of a warning other than "clamped" (AMBIGUOUS)
+
+
+AMBIGUOUS = "avance_ambiguo"  # a word and numbers that could mean different things
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,26 @@ def _words() -> tuple[_Word, ...]:
     # Longest first so that "no realizada" is tried before "realizada".
     words.sort(key=lambda word: -len(word.phrase))
     return tuple(words)
+
+
+PLANNED, EXECUTED = "programado", "ejecutado"
+
+
+@lru_cache(maxsize=None)
+def _count_labels() -> dict[str, str]:
+    """progress_counts.csv: folded label word → PLANNED or EXECUTED."""
+    labels: dict[str, str] = {}
+    for number, row in enumerate(load_table("progress_counts"), start=1):
+        word, role = fold(row.get("word")), row.get("role", "").strip()
+        if not word:
+            continue
+        if role not in (PLANNED, EXECUTED) or " " in word:
+            raise ValueError(
+                f"progress_counts.csv, fila {number} («{row.get('word')}»): escriba una sola "
+                f"palabra y en role «{PLANNED}» o «{EXECUTED}»."
+            )
+        labels[word] = role
+    return labels
 
 
 def _table_value(row: dict[str, str], number: int) -> float:
@@ -147,13 +181,19 @@ def _scaled(number: float, fraction: bool | None, number_format: str | None) -> 
             f"El avance no puede ser negativo ({_fmt(number)}): "
             "escriba un valor entre 0% y 100%."
         )
-    if number_format and "%" in number_format:
+    if number_format and is_percent_format(number_format):
         is_fraction = True  # openpyxl gives 0.25 for a cell shown as 25%
     elif fraction is not None:
         is_fraction = fraction
     else:
         is_fraction = number <= 1
     return _percent(number * 100 if is_fraction else number)
+
+
+@lru_cache(maxsize=1_000)
+def is_percent_format(number_format: str) -> bool:
+    """Whether Excel shows the cell's number times 100 ("0%"; not '0"%"')."""
+    return "%" in number_format and "%" in _FORMAT_LITERALS_RE.sub("", number_format)
 
 
 def _ratio(done: float, total: float, raw: str) -> ProgressValue:
@@ -164,7 +204,80 @@ def _ratio(done: float, total: float, raw: str) -> ProgressValue:
         )
     if done < 0 or total < 0:
         return _illegible(f"La fracción «{_shown(raw)}» tiene un número negativo. {ACCEPTED}")
-    return _percent(done / total * 100)
+    return replace(_percent(done / total * 100), planned=total, executed=done)
+
+
+_SEVERAL = "several"  # the text counts more than once
+_PARTIAL = "partial"  # a label with its number, but not the other one
+
+
+def _counts(text: str) -> tuple[float, float] | str | None:
+    """(executed, planned) of the count written in a text ("ejecutadas 3 de 4",
+    "Prog: 4 Ejec: 3", "3/4 actividades"); _SEVERAL, _PARTIAL or None.
+
+    "X de Y" and "X/Y" come first; otherwise a label of progress_counts.csv
+    followed by its number, one for each role. A number followed by '%' is a
+    percentage, and numbers joined by more slashes are a date (15/03/2025).
+    """
+    tokens = _TOKEN_RE.findall(text)
+    size = len(tokens)
+
+    def number(i: int) -> bool:
+        return 0 <= i < size and tokens[i][0].isdigit()
+
+    def token(i: int) -> str:
+        return tokens[i] if 0 <= i < size else ""
+
+    pairs = [
+        (tokens[i], tokens[i + 2]) for i in range(size - 2)
+        if number(i) and number(i + 2) and (tokens[i + 1] == "/" or tokens[i + 1].lower() == "de")
+        and token(i - 1) != "/" and token(i + 3) not in ("/", "%")
+    ]
+    if len(pairs) > 1:
+        return _SEVERAL
+    if pairs:
+        return _to_float(pairs[0][0]), _to_float(pairs[0][1])
+    labels = _count_labels()
+    found: dict[str, list[float]] = {PLANNED: [], EXECUTED: []}
+    for i in range(size - 1):
+        role = labels.get(fold(tokens[i])) if tokens[i][0].isalpha() else None
+        if role and number(i + 1) and token(i + 2) != "%":
+            found[role].append(_to_float(tokens[i + 1]))
+    planned, executed = found[PLANNED], found[EXECUTED]
+    if len(planned) > 1 or len(executed) > 1:
+        return _SEVERAL
+    if planned and executed:
+        return executed[0], planned[0]
+    return _PARTIAL if planned or executed else None
+
+
+def _from_count(done: float, total: float, text: str, word: _Word | None,
+                percents: list[str]) -> ProgressValue:
+    """A count written with words or a percentage: the count wins over a word;
+    a percentage that disagrees with it wins, with a warning."""
+    read = _ratio(done, total, text)
+    if read.state != AVANCE:
+        return read
+    counted = f"{_fmt(done)} de {_fmt(total)}"
+    if percents:
+        written = _percent(_to_float(percents[0]))
+        if written.state == AVANCE and abs(written.value - read.value) >= 1:
+            return replace(
+                written, planned=total, executed=done, code=AMBIGUOUS,
+                message=(f"La celda «{_shown(text)}» dice {_fmt(written.value)}% pero cuenta "
+                         f"{counted} ({_fmt(read.value)}%): se tomó el porcentaje escrito. "
+                         "Deje solo uno de los dos."),
+            )
+        return read
+    if (word is not None and word.state == AVANCE and word.value != read.value
+            and word.phrase not in _count_labels()):
+        return replace(
+            read, code=AMBIGUOUS,
+            message=(f"La celda «{_shown(text)}» dice «{word.phrase}» ({_fmt(word.value)}%) pero "
+                     f"cuenta {counted}: se tomó {_fmt(read.value)}%. Si no es así, escriba solo "
+                     "el porcentaje."),
+        )
+    return read
 
 
 def _phrase_in(folded: str) -> _Word | None:
@@ -212,13 +325,36 @@ def _parse_text(raw: str, *, fraction: bool | None, number_format: str | None) -
     if word is not None and word.state in (NO_PROGRAMADA, SIN_REPORTE):
         return _from_word(word, text)  # the state explains whatever number follows
     percents = _PERCENT_INSIDE_RE.findall(text)
-    if len(percents) == 1:
-        return _percent(_to_float(percents[0]))  # more precise than "ejecutada"
     if len(percents) > 1:
         return _illegible(
             f"La celda «{_shown(text)}» tiene varios porcentajes: "
             "deje solo el avance del periodo."
         )
+    # A count ("3 de 4 actividades", "Programado 4 / Ejecutado 3") is more
+    # precise than a word: "ejecutado" alone would read as 100%.
+    counts = _counts(text)
+    if isinstance(counts, tuple):
+        return _from_count(counts[0], counts[1], text, word, percents)
+    if percents:
+        return _percent(_to_float(percents[0]))  # more precise than "ejecutada"
+    if counts == _SEVERAL:
+        return _illegible(
+            f"La celda «{_shown(text)}» tiene varias cuentas: deje solo el avance del "
+            "periodo, por ejemplo 3 de 4 o 75%."
+        )
+    if counts == _PARTIAL:
+        if word is not None and word.state == AVANCE:
+            return ProgressValue(
+                AVANCE, word.value, code=AMBIGUOUS,
+                message=(f"La celda «{_shown(text)}» da un número sin decir de cuánto; se tomó "
+                         f"«{word.phrase}» como {_fmt(word.value)}%. Escriba el avance como "
+                         "porcentaje (75%) o como cuenta (3 de 4)."),
+            )
+        if word is None:
+            return _illegible(
+                f"La celda «{_shown(text)}» da una cantidad sin decir de cuánto: escriba lo "
+                "ejecutado sobre lo programado (3 de 4) o un porcentaje (75%)."
+            )
     if word is not None:
         return _from_word(word, text)
     return _illegible(f"No se entiende «{_shown(text)}» como avance. {ACCEPTED}")
@@ -236,10 +372,11 @@ def parse_progress(
     period, which the caller knows. Everything else returns a
     ``ProgressValue``; nothing raises.
 
-    Scale of bare numbers (0.5, "50"): a number format with '%' means the cell
-    holds a fraction (Excel stores 25% as 0.25) and is multiplied by 100;
-    otherwise ``fraction=True``/``False`` says the column's scale (decide it
-    once per column with ``column_is_fraction``); with ``fraction=None`` a
+    Scale of bare numbers (0.5, "50"): a percent number format ("0%", not
+    '0"%"') means the cell holds a fraction (Excel stores 25% as 0.25) and is
+    multiplied by 100; otherwise ``fraction=True``/``False`` says the scale of
+    the column's unformatted numbers (decide it once per column with
+    ``column_is_fraction``); with ``fraction=None`` a
     value ≤ 1 is taken as a fraction and a larger one as already 0–100, so an
     isolated "1" reads as 100%. Text with '%' ("50 %", "12,5%") is always
     0–100. Values above 100 become 100 with a warning message; negative
@@ -317,27 +454,28 @@ def _numeric_text(value: str) -> float | None:
 
 
 def column_is_fraction(cells: Iterable[tuple[object, str | None]]) -> bool:
-    """Whether the bare numbers of one progress column are fractions (0–1).
+    """The scale of the bare numbers of one progress column that carry no
+    percent format: True when they are fractions (0–1).
 
-    The scale is decided per column, not per cell (DOMAIN: "0–1 vs 0–100
-    decided per column using the number format"): in a 0–100 column a cell
-    with 1 means 1%, in a 0–1 column it means 100%, and only the rest of the
-    column tells which. Rules, in order: any numeric cell with a '%' number
-    format -> True (Excel stores 25% as 0.25); any number above 1 -> False;
-    at least one number and all within 0–1 -> True; no numbers -> False.
-    Numbers typed as text ("0,5", as CSV files bring them) count as numbers;
-    text with '%' is ignored because it carries its own 0–100 scale.
+    The scale is decided per cell: a cell with a percent number format holds
+    a fraction whatever the column does (Excel stores 25% as 0.25), so those
+    cells are not counted here, and one of them does not turn the plain 50 of
+    the other cells into 5.000%. For the unformatted numbers only the rest of
+    the column tells whether a 1 means 1% or 100%: at least one number and
+    all within 0–1 -> True; any number above 1, or none -> False. Numbers
+    typed as text ("0,5", as CSV files bring them) count as numbers; text
+    with '%' is ignored because it carries its own 0–100 scale.
     """
     found = False
-    above_one = False
     for value, number_format in cells:
         number = _numeric(value)
         if number is None:
             continue
-        if number_format and "%" in number_format and not isinstance(value, str):
-            return True
+        if number_format and not isinstance(value, str) and is_percent_format(number_format):
+            continue  # its own format decides its scale (see _scaled)
         if number < 0:
             continue  # unreadable anyway; it should not decide the scale
+        if number > 1:
+            return False
         found = True
-        above_one = above_one or number > 1
-    return found and not above_one
+    return found

@@ -1,0 +1,66 @@
+"""The load benchmark (bench/load.py) at its smallest: two browser sessions at
+once over the sample database, each opening the Resumen and choosing an entity.
+
+Checks what the figures rest on: every session reached the settled Resumen
+(all entities), the filter change showed the entity's own figures (computed
+here with ``data_layer.queries.kpis`` on the same file), and the timings and
+memory readings are real numbers. About 25 s on a quiet machine; the generous
+step timeout is for a machine busy with other work (a first page took 70 s at
+a load average of 19 on 2 cores).
+"""
+from __future__ import annotations
+
+import pytest
+
+from bench import load
+from data_layer import es_co, loader, queries, store
+from data_layer.filters import Filters
+from data_layer.queries import AVANCE
+from tests.browser_support import CHROMIUM
+from tests.conftest import SANATORIO
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="sin /usr/bin/chromium")]
+
+ILUSTRATIVO = "Alcaldía de Cartago (EJEMPLO ILUSTRATIVO)"
+
+
+def shown_metrics(con, filters: Filters) -> dict[str, str]:
+    """The six figures of the Resumen as the page writes them."""
+    kpis = queries.kpis(con, filters).iloc[0]
+    figures = {label: es_co.integer(kpis[label]) for label in
+               ("Actividades", "Cumplidas", "Vencidas", "Sin reporte", "No programadas")}
+    figures["Avance general"] = es_co.percent(kpis[AVANCE]) or "Sin dato"
+    return figures
+
+
+def test_two_sessions_open_the_resumen_and_choose_an_entity(tmp_path):
+    db_path = tmp_path / "ejemplo.duckdb"
+    loader.ensure_database(db_path)
+    con = store.connect_readonly(db_path)
+    try:
+        everything = shown_metrics(con, Filters())
+        per_entity = {entity: shown_metrics(con, Filters(entidad=(entity,)))
+                      for entity in (SANATORIO, ILUSTRATIVO)}
+    finally:
+        con.close()
+    assert everything["Actividades"] == "47"  # the five sample plans
+    assert per_entity[SANATORIO]["Vencidas"] != everything["Vencidas"]
+
+    report = load.run(db_path, sessions=2, entities=[SANATORIO, ILUSTRATIVO],
+                      workdir=tmp_path, timeout=240, log=lambda _message: None)
+
+    assert report["failures"] == []
+    sessions = report["per_session"]
+    assert [row["entidad"] for row in sessions] == [SANATORIO, ILUSTRATIVO]
+    for row in sessions:
+        assert row["metrics_before"] == everything
+        assert row["metrics_after"] == per_entity[row["entidad"]]
+        assert row["errors"] == 0
+        assert row["first_settled_s"] > 0 and row["filter_settled_s"] > 0
+    for summary in (report["first_settled_s"], report["filter_settled_s"]):
+        assert 0 < summary["median"] <= summary["worst"]
+    rss = report["server_rss_mb"]
+    assert 20 < rss["before"] <= rss["peak"] and rss["after"] > 20
+    assert report["server_cpu_s"] > 0 and report["client"]["cpu_s"] > 0
+    assert report["load_average"]["peak_1m"] > 0
