@@ -10,7 +10,7 @@ import pytest
 from data_layer import preview
 from data_layer.__main__ import main
 from data_layer.errors import PlanFileError
-from data_layer.ingest import read_plan
+from data_layer.ingest import plausibility, read_plan
 from data_layer.ingest.workbook import read_workbook
 from data_layer.model import AVISO, INFO
 from tests.fixtures import suspicious as s
@@ -149,6 +149,22 @@ def test_a_progress_column_with_nothing_readable(files):
         "se pudo leer como avance («#REF!», «ver informe adjunto»): ese periodo queda ilegible en el "
         "tablero. Corrija las fórmulas o escriba los porcentajes en el archivo y cárguelo de nuevo; si "
         "la columna no es de avance, márquela en Cargar planes › Asistente de mapeo.")
+
+
+@pytest.mark.parametrize("name, odd", [
+    ("0.000681", True), ("25 %", True), ("1.3.", True), ("PPC-01", True), ("Numerador:", True),
+    ("Semaforización", True), ("Foro 1", False), ("Mesa de trabajo 2", False),
+    ("Realizar la audiencia de rendición de cuentas", False)])
+def test_what_counts_as_an_odd_activity_name(name, odd):
+    assert plausibility.odd_name(name) is odd
+
+
+@pytest.mark.parametrize("header, progress", [
+    ("Logro acumulado %", True), ("Ene-Mar", True), ("Avance", True), ("II", True),
+    ("% de ejecución", True), ("Peso %", False), ("Meta (%)", False), ("Responsable", False),
+    ("Marzo", False)])
+def test_what_counts_as_a_progress_looking_header(header, progress):
+    assert plausibility.looks_like_progress(header) is progress
 
 
 # ---------------------------------------------------------------- every column listed

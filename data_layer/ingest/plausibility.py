@@ -41,8 +41,9 @@ MIN_TABLE_HEADERS = 3  # known headers in one row: a table the importer should h
 EXAMPLES = 3
 MAPPING_HINT = "Cargar planes › Asistente de mapeo"
 
-# A number, a percentage or a code: "0.000681", "25 %", "1.3", "PPC-01" (folded).
-_NUMBER_OR_CODE = re.compile(r"(?:[a-z]{1,5} ?)?\d+(?: \d+)*(?: ?%)?")
+# A number, a percentage or a code, as written: "0.000681", "25 %", "1.3.", "PPC-01", "M2"
+# (not "Foro 1": a word and a number apart are a name).
+_NUMBER_OR_CODE = re.compile(r"(?:[A-Za-z]{1,5}[-_.]?)?\d+(?:[.,\-_/]\d+)*\.?\s*%?")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*\s*%?")
 
 
@@ -183,8 +184,7 @@ def odd_name(name: str) -> bool:
         return False
     if name.rstrip().endswith(":"):
         return True
-    folded = fold(name)
-    return bool(_NUMBER_OR_CODE.fullmatch(folded)) or folded in _vocab().get("form_label", ())
+    return bool(_NUMBER_OR_CODE.fullmatch(name.strip())) or fold(name) in _vocab().get("form_label", ())
 
 
 def _odd_names(table: Table, acts: list[Activity]) -> Issue | None:
