@@ -24,7 +24,7 @@ def inspect_summary(plan: ParsedPlan) -> dict:
     return preview.summary(plan)
 
 
-def _print_text(summary: dict) -> None:
+def _print_text(summary: dict, plan: ParsedPlan) -> None:
     print(f"Archivo: {summary['file']} ({summary['format']})")
     print(f"Entidad: {summary['entity'] or '— no encontrada —'}")
     print(f"Vigencia: {summary['year'] or '— no encontrada —'}")
@@ -36,6 +36,12 @@ def _print_text(summary: dict) -> None:
     mean = summary["progress_mean"]
     print(f"Lecturas de avance: {summary['readings']} ({summary['progress_values']} con porcentaje"
           + (f", promedio {mean:.1f} %)" if mean is not None else ")"))
+    for sheet, listed in preview.column_listing(plan).items():
+        print(f"Columnas de la hoja «{sheet}»:")
+        for column in listed:
+            print(f"  {column['letter']} «{column['header']}» → " + (
+                preview.role_label(column["role"]) if column["used"]
+                else f"sin usar ({preview.UNUSED_LABELS[column['role']]})"))
     for row in summary["rows_skipped"]:
         print(f"  Fila omitida: hoja «{row['sheet']}», fila {row['row']}: {row['reason']}")
     for issue in summary["issues"]:
@@ -50,7 +56,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:
-        _print_text(summary)
+        _print_text(summary, plan)
     return 0
 
 

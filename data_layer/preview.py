@@ -40,7 +40,33 @@ def summary(plan: ParsedPlan) -> dict:
         "readings": sum(len(a.readings) for a in plan.activities),
         "rows_skipped": [s.as_dict() for s in plan.skipped_rows],
         "issues": [i.as_dict() for i in plan.issues],
+        "columns": {sheet: {c["header"]: c["role"] if c["used"] else IGNORED for c in listed}
+                    for sheet, listed in column_listing(plan).items()},
     }
+
+
+IGNORED = "ignored"  # what ``summary``'s "columns" says of a column no figure uses
+
+
+def column_listing(plan: ParsedPlan) -> dict[str, list[dict]]:
+    """Every column of each activity table (with a header, or with data under
+    it): its letter, header, role and whether anything uses it. An "extra"
+    column is kept as text with each activity but feeds no figure; an
+    "ignore" one was left out on purpose (a saved mapping)."""
+    out = {}
+    for sheet, mapping in plan.column_map.items():
+        listed, seen = [], set()
+        for letter, described in mapping.items():
+            role, _, header = described.partition(" ← ")
+            if not header:
+                key = f"(sin encabezado, columna {letter})"
+            else:
+                key = f"{header} (columna {letter})" if header in seen else header
+            seen.add(header)
+            listed.append({"letter": letter, "header": key, "role": role,
+                           "used": role not in ("extra", "ignore")})
+        out[sheet] = listed
+    return out
 
 
 FIELD_LABELS = {
@@ -94,15 +120,27 @@ def role_options() -> list[str]:
     return roles
 
 
+UNUSED_LABELS = {"extra": "se guarda tal cual, como texto", "ignore": "no se importa"}
+
+
+def column_use(column: dict) -> str:
+    """Whether a listed column feeds the dashboard, in Spanish."""
+    return "Sí" if column["used"] else f"No: {UNUSED_LABELS[column['role']]}"
+
+
 def columns_frame(plan: ParsedPlan) -> pd.DataFrame:
-    """One row per column of each activity table: its header and how it was read."""
-    rows = []
-    for sheet, mapping in plan.column_map.items():
-        for letter, role in mapping.items():
-            meaning, _, header = role.partition(" ← ")
-            rows.append({"Hoja": sheet, "Columna": letter, "Encabezado": header,
-                         "Se leyó como": role_label(meaning)})
-    return pd.DataFrame(rows, columns=["Hoja", "Columna", "Encabezado", "Se leyó como"])
+    """One row per column of each activity table (with a header or with data):
+    its header, how it was read and whether it is used."""
+    rows = [{"Hoja": sheet, "Columna": c["letter"], "Encabezado": c["header"],
+             "Se leyó como": role_label(c["role"]), "¿Se usa?": column_use(c)}
+            for sheet, listed in column_listing(plan).items() for c in listed]
+    return pd.DataFrame(rows, columns=["Hoja", "Columna", "Encabezado", "Se leyó como", "¿Se usa?"])
+
+
+def file_warnings(plan: ParsedPlan) -> list[str]:
+    """The warnings about the whole file or a whole sheet (no row): what a
+    person must see before importing, not only in the report."""
+    return [i.message for i in plan.issues if i.severity == "aviso" and i.row is None]
 
 
 def activities_frame(plan: ParsedPlan) -> pd.DataFrame:

@@ -37,6 +37,8 @@ def _read_upload(uploaded) -> bytes | None:
 
 
 def _preview(plan) -> None:
+    for message in preview.file_warnings(plan):
+        st.warning(safe.md(message), icon=":material/warning:")
     figures = preview.summary(plan)
     cols = st.columns(5)
     cols[0].metric("Actividades", figures["activities"], border=True)

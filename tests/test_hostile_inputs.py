@@ -415,12 +415,14 @@ def test_duplicated_headers_lose_nothing_and_are_reported(hostile):
                 isinstance(value, float) and any(r.value == value * 100 for r in act.readings))
 
 
-def test_hidden_rows_and_sheets_are_imported_and_reported(hostile):
+def test_hidden_rows_are_imported_hidden_sheets_skipped_and_both_reported(hostile):
     plan = plan_of(hostile, "hidden_rows_and_sheets.xlsx")
-    assert len(plan.activities) == 4
-    assert plan.sheets == ["Plan", c.HIDDEN_SHEET]
+    # The visible sheet holds the plan: the hidden one is not imported alongside.
+    assert len(plan.activities) == 3
+    assert plan.sheets == ["Plan"]
     assert sorted(i.row for i in plan.issues if i.code == "fila_oculta") == list(c.HIDDEN_ROWS)
-    assert issue(plan, "hoja_oculta").sheet == c.HIDDEN_SHEET
+    assert issue(plan, "hoja_oculta_omitida").sheet == c.HIDDEN_SHEET
+    assert "hoja_oculta" not in codes(plan)
     assert issue(plan, "hoja_sin_tabla").sheet == c.VERY_HIDDEN_SHEET
 
 

@@ -328,7 +328,8 @@ EXPECTED = {
         issues=[],
     ),
 }
-# «Seguimiento» holds figures: kept as it is, and no phase is declared from it.
+# «Seguimiento» holds figures: kept as it is, no phase is declared from it, and the
+# file-level warning says a progress-looking column was not read.
 EXPECTED["seguimiento_cifras.xlsx"] = dict(
     acts=[
         (5, None, "Caracterizar a los grupos de valor del municipio", None, None, None, "diagnostico",
@@ -341,7 +342,7 @@ EXPECTED["seguimiento_cifras.xlsx"] = dict(
     reads=[[], [], []],
     notes={},
     cols={"A": "name", "B": "office", "C": "due_date", "D": "extra", "E": "observation"},
-    issues=[],
+    issues=[("aviso", "avance_sin_leer", None, None)],
 )
 EXPECTED["pdm_plan_indicativo.xlsx:2024"]["acts"] = EXPECTED["pdm_plan_indicativo.xlsx"]["acts"]
 # The title block says «Seguimiento a la vigencia 2024»: the same reading as year=2024.

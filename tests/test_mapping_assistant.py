@@ -8,7 +8,7 @@ import pytest
 from data_layer import corrections as corr
 from data_layer import loader, store
 from data_layer.errors import PlanFileError
-from data_layer.ingest import glimpse, header_choice, read_plan
+from data_layer.ingest import manual, read_plan
 
 ROLES = {"A": "name", "B": "office", "C": "due_date", "D": "progress:trimestre:1",
          "E": "progress:trimestre:2", "F": "ignore"}
@@ -36,8 +36,9 @@ def test_unrecognised_layout_is_read_with_a_hand_made_mapping(tmp_path):
     with pytest.raises(PlanFileError, match="No se encontró una tabla de actividades"):
         read_plan(path)
     data = path.read_bytes()
-    assert glimpse(path.name, data)["Compromisos"][2][:3] == ["Qué haremos", "Quién", "Para cuándo"]
-    signature, labels = header_choice(path.name, data, "Compromisos", 3, 1)
+    assert manual.sheets(path.name, data)[0].rows[2][:3] == ["Qué haremos", "Quién", "Para cuándo"]
+    choice = manual.choose_table(path.name, data, "Compromisos", 3, 1)
+    signature, labels = choice.signature, choice.labels
     assert labels == {"A": "Qué haremos", "B": "Quién", "C": "Para cuándo", "D": "Ene-Mar",
                       "E": "Abr-Jun", "F": "Uso interno"}
     mapping = corr.Mapping(signature, 1, ROLES, labels)
@@ -53,7 +54,8 @@ def test_saved_mapping_and_corrections_apply_to_next_quarter(tmp_path):
     db = tmp_path / "t.duckdb"
     first = odd_layout(tmp_path / "compromisos_T1.xlsx")
     data = first.read_bytes()
-    signature, labels = header_choice(first.name, data, "Compromisos", 3)
+    choice = manual.choose_table(first.name, data, "Compromisos", 3)
+    signature, labels = choice.signature, choice.labels
     corr.save(corr.Corrections(
         mappings={signature: corr.Mapping(signature, 1, ROLES, labels)},
         offices={"Sec. Gob.": ("Secretaría de Gobierno",),
@@ -94,7 +96,8 @@ def test_a_detected_column_can_be_remapped(tmp_path):
 def test_undo_returns_to_plain_detection(tmp_path):
     db = tmp_path / "t.duckdb"
     path = odd_layout(tmp_path / "compromisos.xlsx")
-    signature, labels = header_choice(path.name, path.read_bytes(), "Compromisos", 3)
+    choice = manual.choose_table(path.name, path.read_bytes(), "Compromisos", 3)
+    signature, labels = choice.signature, choice.labels
     corr.save(corr.Corrections(mappings={signature: corr.Mapping(signature, 1, ROLES, labels)}), db)
     assert loader.parse(loader.FileSpec(path, year=2025), corr.load_from(db)).activities
     corr.undo("mapeo", signature, db)

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from data_layer.corrections import Corrections, with_year
+from data_layer.corrections import Corrections
 from data_layer.errors import PlanFileError
 from data_layer.ingest import columns as col
-from data_layer.ingest import values
+from data_layer.ingest import plausibility, values
 from data_layer.ingest.rows import SheetRows, new_activity, split_rows
 from data_layer.ingest.table import Table, find_table
 from data_layer.ingest.titleblock import TitleBlock, read_title_block
@@ -107,7 +107,8 @@ def _plan_from_workbook(book: Workbook, name: str, checksum: str, *, entity: str
                       file_format=book.file_format, layout="", entity=None, year=None)
     tables = _tables(book, plan, corrections)
     if not tables:
-        raise PlanFileError(_no_table_message(name, book))
+        forms = {s.name: labels for s in book.sheets if (labels := plausibility.form_labels(s))}
+        raise PlanFileError(plausibility.form_message(name, forms) if forms else _no_table_message(name, book))
     block = _title_block(tables[0])
     plan.metadata = block.metadata
     plan.title = block.title
@@ -119,6 +120,7 @@ def _plan_from_workbook(book: Workbook, name: str, checksum: str, *, entity: str
     _plan_period(plan)
     plan.layout = _describe_layout(book, tables, plan)
     _report_missing(plan)
+    plan.issues.extend(plausibility.check(plan, sheet_rows))
     return plan
 
 
@@ -137,46 +139,115 @@ def _printable_name(name: str) -> str:
 
 
 def _tables(book: Workbook, plan: ParsedPlan, corrections: Corrections) -> list[Table]:
-    tables = []
+    """The activity table of each sheet that holds one, with what was decided
+    about every sheet in the report (in the order of the sheets).
+
+    Hidden sheets are read only when no visible sheet holds a plan (a PDM's
+    hidden sheet of weights must not become activities), and sheets that are
+    forms (an indicator's «hoja de vida») are not plans.
+    """
+    found = {}
     for sheet in book.sheets:
         table = find_table(sheet, corrections.mappings) if sheet.values else None
-        if table is None:
+        if table is not None:
+            found[sheet.name] = table
+    forms = {name: labels for name, table in found.items()
+             if not table.mapped and (labels := plausibility.form_labels(table.sheet, table.header_end + 1))}
+    if forms and len(forms) == len(found):
+        raise PlanFileError(plausibility.form_message(plan.source_file, forms))
+    found = {name: table for name, table in found.items() if name not in forms}
+    # A sheet a person mapped by hand counts as visible: they chose it.
+    visible = {name for name, table in found.items() if not table.sheet.hidden or table.mapped}
+    if not visible and found:
+        _refuse_hidden_instead_of_visible(book, plan.source_file, list(found))
+    tables = []
+    for sheet in book.sheets:
+        table = found.get(sheet.name)
+        if sheet.name in forms:
+            plan.issues.append(plausibility.form_sheet_issue(sheet.name, forms[sheet.name]))
+        elif table is not None and visible and sheet.name not in visible:
+            plan.issues.append(plausibility.hidden_skipped(sheet.name))
+        elif table is None:
             if sheet.values:
                 plan.issues.append(Issue(INFO, sheet.name, None, None, None,
                                          f"La hoja «{sheet.name}» no tiene una tabla de actividades "
                                          "(instrucciones, listas o notas): no se importó.", "hoja_sin_tabla"))
-            continue
-        if sheet.hidden:
-            plan.issues.append(Issue(AVISO, sheet.name, None, None, None,
-                                     f"La hoja «{sheet.name}» está oculta en Excel pero tiene actividades: "
-                                     "se importó. Si no es parte del plan, bórrela.", "hoja_oculta"))
-        for r, c, length in sheet.truncated:
-            plan.issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), None,
-                                     f"La celda tenía {es_number(length)} caracteres; se guardaron los "
-                                     f"primeros {es_number(MAX_CELL_CHARS)} (el máximo de Excel).",
-                                     "celda_recortada"))
-        if sheet.controls:
-            r, c = sheet.controls[0]
-            plan.issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), None,
-                                     f"{es_number(len(sheet.controls))} celda(s) tenían caracteres de control "
-                                     f"invisibles (la primera, {column_letter(c)}{r + 1}); se quitaron.",
-                                     "caracteres_de_control"))
-        for code, message in sheet.notes:
-            plan.issues.append(Issue(AVISO, sheet.name, None, None, None, message, code))
-        if sheet.formulas:
-            plan.issues.extend(_formula_issues(table))
-        plan.issues.extend(_repeated_headers(table))
-        tables.append(table)
-        plan.sheets.append(sheet.name)
-        plan.header_rows[sheet.name] = table.header_rows
-        plan.signatures[sheet.name] = table.signature
-        if table.mapped:
-            plan.issues.append(Issue(INFO, sheet.name, table.header_rows[0], None, None,
-                                     "Se leyó con el mapeo de columnas guardado para estos encabezados "
-                                     "(Cargar planes › Correcciones guardadas).", "mapeo_guardado"))
-        plan.column_map[sheet.name] = {
-            column_letter(c.index): _column_role(c) for c in table.columns if c.path}
+        else:
+            _use_table(plan, table)
+            tables.append(table)
     return tables
+
+
+def _refuse_hidden_instead_of_visible(book: Workbook, name: str, hidden: list[str]) -> None:
+    """Only hidden sheets hold a table the importer read: if a visible sheet
+    has a table it could not read, that one is the plan, not the hidden one."""
+    for sheet in book.sheets:
+        if sheet.hidden or not sheet.values:
+            continue
+        row = plausibility.table_header_row(sheet)
+        if row is not None:
+            raise PlanFileError(plausibility.hidden_refusal(name, sheet, row, hidden))
+
+
+def _use_table(plan: ParsedPlan, table: Table) -> None:
+    """Report what the sheet of a table used for the plan needs said, and
+    record its header rows and columns."""
+    sheet = table.sheet
+    if sheet.hidden:
+        plan.issues.append(plausibility.hidden_used(sheet.name))
+    for r, c, length in sheet.truncated:
+        plan.issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), None,
+                                 f"La celda tenía {es_number(length)} caracteres; se guardaron los "
+                                 f"primeros {es_number(MAX_CELL_CHARS)} (el máximo de Excel).",
+                                 "celda_recortada"))
+    if sheet.controls:
+        r, c = sheet.controls[0]
+        plan.issues.append(Issue(AVISO, sheet.name, r + 1, column_letter(c), None,
+                                 f"{es_number(len(sheet.controls))} celda(s) tenían caracteres de control "
+                                 f"invisibles (la primera, {column_letter(c)}{r + 1}); se quitaron.",
+                                 "caracteres_de_control"))
+    for code, message in sheet.notes:
+        plan.issues.append(Issue(AVISO, sheet.name, None, None, None, message, code))
+    if sheet.formulas:
+        plan.issues.extend(_formula_issues(table))
+    plan.issues.extend(_repeated_headers(table))
+    plan.sheets.append(sheet.name)
+    plan.header_rows[sheet.name] = table.header_rows
+    plan.signatures[sheet.name] = table.signature
+    if table.mapped:
+        plan.issues.append(Issue(INFO, sheet.name, table.header_rows[0], None, None,
+                                 "Se leyó con el mapeo de columnas guardado para estos encabezados "
+                                 "(Cargar planes › Correcciones guardadas).", "mapeo_guardado"))
+    _add_unheaded_columns(table)
+    with_data = _columns_with_data(table)
+    plan.column_map[sheet.name] = {
+        column_letter(c.index): _column_role(c) for c in table.columns if c.path or c.index in with_data}
+
+
+def _columns_with_data(table: Table) -> set[int]:
+    """The columns without a header that hold something below it."""
+    unheaded = {c.index for c in table.columns if not c.path}
+    found: set[int] = set()
+    if not unheaded:
+        return found
+    for row in table.sheet.values[table.header_end + 1:]:
+        for c in unheaded - found:
+            if c < len(row) and clean(row[c]) is not None:
+                found.add(c)
+        if found == unheaded:
+            break
+    return found
+
+
+def _add_unheaded_columns(table: Table) -> None:
+    """Data to the right of the last header is kept (under "Columna N") like
+    any other column without a header, instead of being dropped."""
+    width = len(table.columns)
+    beyond: set[int] = set()
+    for row in table.sheet.values[table.header_end + 1:]:
+        if len(row) > width:
+            beyond.update(c for c in range(width, len(row)) if clean(row[c]) is not None)
+    table.columns.extend(col.Column(index=c, path=()) for c in sorted(beyond))
 
 
 _FORMULA_SHOWN = 60  # longest formula quoted in a message (the issue's value has it whole)
@@ -230,20 +301,9 @@ def _repeated_headers(table: Table) -> list[Issue]:
 
 
 def _column_role(column: col.Column) -> str:
-    """A short description of what a column was read as, for the preview."""
-    label = column.label
-    if column.kind == col.FIELD:
-        return f"{column.field} ← {label}"
-    if column.kind in (col.PROGRESS, col.PLANNED, col.EXECUTED, col.OBSERVATION, col.EVIDENCE):
-        kind, index = column.period
-        return f"{with_year(f'{column.kind}:{kind}:{index}', column.year)} ← {label}"
-    if column.kind == col.SCHEDULE:
-        return f"schedule:{column.year or ''}-{column.period[1]:02d} ← {label}"
-    if column.kind == col.PHASE_MARK:
-        return f"phase_mark:{column.phase} ← {label}"
-    if column.kind == col.IGNORED:
-        return f"ignore ← {label}"
-    return f"extra ← {label}"
+    """A short description of what a column was read as, for the preview
+    ("extra ← " for a column without a header)."""
+    return f"{col.role_of(column)} ← {' / '.join(column.path)}"
 
 
 def _no_table_message(name: str, book: Workbook) -> str:
@@ -410,34 +470,3 @@ def _report_missing(plan: ParsedPlan) -> None:
         plan.issues.append(Issue(ERROR, plan.sheets[0], None, None, None,
                                  "La tabla de actividades está vacía: no hay ninguna fila con el "
                                  "nombre de una actividad debajo del encabezado.", "sin_actividades"))
-
-
-
-
-
-def glimpse(name: str, data: bytes, rows: int = 15) -> dict[str, list[list[str]]]:
-    """The first ``rows`` rows of every sheet as text (for a person choosing the
-    header row of a table the importer did not find)."""
-    from data_layer.ingest.table import cell_text
-
-    book = read_workbook(Path(name), data)
-    out = {}
-    for sheet in book.sheets:
-        width = max((len(r) for r in sheet.values[:rows]), default=0)
-        out[sheet.name] = [[cell_text(sheet, r, c) or "" for c in range(width)]
-                           for r in range(min(rows, len(sheet.values)))]
-    return out
-
-
-def header_choice(name: str, data: bytes, sheet_name: str, first_row: int,
-                  rows: int = 1) -> tuple[str, dict[str, str]]:
-    """(signature, column letter → header) of the header rows a person chose:
-    ``first_row`` as Excel numbers it, ``rows`` header rows."""
-    from data_layer.ingest.table import header_labels, header_signature
-
-    book = read_workbook(Path(name), data)
-    sheet = next((s for s in book.sheets if s.name == sheet_name), None)
-    if sheet is None:
-        raise PlanFileError(f"El archivo no tiene una hoja «{sheet_name}».")
-    start = max(first_row - 1, 0)
-    return header_signature(sheet, start, rows), header_labels(sheet, start, rows)

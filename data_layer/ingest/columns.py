@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from data_layer import corrections
 from data_layer.normalise.dates import parse_month
 from data_layer.normalise.phases import declared_phase
 from data_layer.normalise.text import fold
@@ -544,3 +545,20 @@ def apply_role(column: Column, role: str) -> Column:
     else:
         column.kind, column.field = FIELD, role
     return column
+
+
+def role_of(column: Column) -> str:
+    """A column's role in the syntax of data_layer.corrections."""
+    if column.kind == FIELD:
+        return column.field or "extra"
+    if column.kind in (PROGRESS, PLANNED, EXECUTED, OBSERVATION, EVIDENCE) \
+            and column.period:
+        kind, index = column.period
+        return corrections.with_year(f"{column.kind}:{kind}:{index}", column.year)
+    if column.kind == SCHEDULE and column.period:
+        return f"schedule:{column.year or ''}-{column.period[1]:02d}"
+    if column.kind == PHASE_MARK and column.phase:
+        return f"phase_mark:{column.phase}"
+    if column.kind == IGNORED:
+        return "ignore"
+    return "extra"

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_layer.corrections import with_year
 from data_layer.errors import PlanFileError
 from data_layer.ingest import columns as col
 from data_layer.ingest.table import (cell_text, find_table, header_labels, header_signature,
@@ -35,23 +34,6 @@ class TableChoice:
     header_rows: int
     labels: dict[str, str]  # column letter → header text
     roles: dict[str, str]  # column letter → role the importer gives it (corrections syntax)
-
-
-def role_of(column: col.Column) -> str:
-    """A column's role in the syntax of data_layer.corrections."""
-    if column.kind == col.FIELD:
-        return column.field or "extra"
-    if column.kind in (col.PROGRESS, col.PLANNED, col.EXECUTED, col.OBSERVATION, col.EVIDENCE) \
-            and column.period:
-        kind, index = column.period
-        return with_year(f"{column.kind}:{kind}:{index}", column.year)
-    if column.kind == col.SCHEDULE and column.period:
-        return f"schedule:{column.year or ''}-{column.period[1]:02d}"
-    if column.kind == col.PHASE_MARK and column.phase:
-        return f"phase_mark:{column.phase}"
-    if column.kind == col.IGNORED:
-        return "ignore"
-    return "extra"
 
 
 def sheets(name: str, data: bytes, rows: int = GLIMPSE_ROWS) -> list[SheetGlimpse]:
@@ -82,6 +64,6 @@ def choose_table(name: str, data: bytes, sheet_name: str, first_row: int, rows: 
                             f"{first_row} está vacía.")
     end = min(start + rows - 1, len(sheet.values) - 1)
     found = table_columns(sheet, start, end)
-    roles = {column_letter(c.index): role_of(c) for c in found if c.path}
+    roles = {column_letter(c.index): col.role_of(c) for c in found if c.path}
     return TableChoice(header_signature(sheet, start, end - start + 1), end - start + 1,
                        header_labels(sheet, start, end - start + 1), roles)
