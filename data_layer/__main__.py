@@ -41,7 +41,7 @@ def _print_text(summary: dict, plan: ParsedPlan) -> None:
         for column in listed:
             print(f"  {column['letter']} «{column['header']}» → " + (
                 preview.role_label(column["role"]) if column["used"]
-                else f"sin usar ({preview.UNUSED_LABELS[column['role']]})"))
+                else f"sin usar ({column['why']})"))
     for row in summary["rows_skipped"]:
         print(f"  Fila omitida: hoja «{row['sheet']}», fila {row['row']}: {row['reason']}")
     for issue in summary["issues"]:

@@ -64,9 +64,27 @@ def column_listing(plan: ParsedPlan) -> dict[str, list[dict]]:
                 key = f"{header} (columna {letter})" if header in seen else header
             seen.add(header)
             listed.append({"letter": letter, "header": key, "role": role,
-                           "used": role not in ("extra", "ignore")})
+                           "why": unused_reason(role, plan.year)})
+            listed[-1]["used"] = listed[-1]["why"] is None
         out[sheet] = listed
     return out
+
+
+UNUSED_LABELS = {"extra": "se guarda tal cual, como texto", "ignore": "no se importa"}
+
+
+def unused_reason(role: str, vigencia: int | None) -> str | None:
+    """Why no figure uses a column with this role, in Spanish; None if one does.
+    A follow-up column of another year than the vigencia (a plan indicativo)
+    keeps its role, so a saved mapping still reads it in that year's import."""
+    from data_layer.corrections import year_of  # a small, one-way import
+
+    if role in UNUSED_LABELS:
+        return UNUSED_LABELS[role]
+    year = year_of(role)
+    if year and vigencia and year != vigencia:
+        return f"es de {year} y se leyó la vigencia {vigencia}; se guarda tal cual, como texto"
+    return None
 
 
 FIELD_LABELS = {
@@ -120,12 +138,9 @@ def role_options() -> list[str]:
     return roles
 
 
-UNUSED_LABELS = {"extra": "se guarda tal cual, como texto", "ignore": "no se importa"}
-
-
 def column_use(column: dict) -> str:
     """Whether a listed column feeds the dashboard, in Spanish."""
-    return "Sí" if column["used"] else f"No: {UNUSED_LABELS[column['role']]}"
+    return "Sí" if column["used"] else f"No: {column['why']}"
 
 
 def columns_frame(plan: ParsedPlan) -> pd.DataFrame:

@@ -108,7 +108,7 @@ EXPECTED = {
         ],
         notes={
         },
-        cols={'A': 'extra', 'B': 'group', 'C': 'code', 'D': 'product', 'E': 'name', 'F': 'indicator', 'G': 'extra', 'H': 'extra', 'I': 'office', 'J': 'ignore', 'K': 'ignore', 'L': 'ignore', 'M': 'ignore', 'N': 'ignore', 'O': 'ignore', 'P': 'ignore', 'Q': 'ignore', 'R': 'planned:trimestre:1:2025', 'S': 'executed:trimestre:1:2025', 'T': 'planned:trimestre:2:2025', 'U': 'executed:trimestre:2:2025', 'V': 'planned:trimestre:3:2025', 'W': 'executed:trimestre:3:2025', 'X': 'planned:trimestre:4:2025', 'Y': 'executed:trimestre:4:2025', 'Z': 'ignore', 'AA': 'ignore', 'AB': 'ignore', 'AC': 'ignore', 'AD': 'ignore', 'AE': 'ignore', 'AF': 'ignore', 'AG': 'ignore', 'AH': 'ignore', 'AI': 'ignore', 'AJ': 'ignore', 'AK': 'ignore', 'AL': 'ignore', 'AM': 'ignore', 'AN': 'ignore', 'AO': 'ignore'},
+        cols={'A': 'extra', 'B': 'group', 'C': 'code', 'D': 'product', 'E': 'name', 'F': 'indicator', 'G': 'extra', 'H': 'extra', 'I': 'office', 'J': 'planned:trimestre:1:2024', 'K': 'executed:trimestre:1:2024', 'L': 'planned:trimestre:2:2024', 'M': 'executed:trimestre:2:2024', 'N': 'planned:trimestre:3:2024', 'O': 'executed:trimestre:3:2024', 'P': 'planned:trimestre:4:2024', 'Q': 'executed:trimestre:4:2024', 'R': 'planned:trimestre:1:2025', 'S': 'executed:trimestre:1:2025', 'T': 'planned:trimestre:2:2025', 'U': 'executed:trimestre:2:2025', 'V': 'planned:trimestre:3:2025', 'W': 'executed:trimestre:3:2025', 'X': 'planned:trimestre:4:2025', 'Y': 'executed:trimestre:4:2025', 'Z': 'planned:trimestre:1:2026', 'AA': 'executed:trimestre:1:2026', 'AB': 'planned:trimestre:2:2026', 'AC': 'executed:trimestre:2:2026', 'AD': 'planned:trimestre:3:2026', 'AE': 'executed:trimestre:3:2026', 'AF': 'planned:trimestre:4:2026', 'AG': 'executed:trimestre:4:2026', 'AH': 'planned:trimestre:1:2027', 'AI': 'executed:trimestre:1:2027', 'AJ': 'planned:trimestre:2:2027', 'AK': 'executed:trimestre:2:2027', 'AL': 'planned:trimestre:3:2027', 'AM': 'executed:trimestre:3:2027', 'AN': 'planned:trimestre:4:2027', 'AO': 'executed:trimestre:4:2027'},
         issues=[('info', 'hoja_sin_tabla', None, None), ('info', 'otros_anos', 5, None), ('info', 'vigencia_por_columnas', None, None)],
     ),
     "pdm_plan_indicativo.xlsx:2024": dict(
@@ -129,7 +129,7 @@ EXPECTED = {
         ],
         notes={
         },
-        cols={'A': 'extra', 'B': 'group', 'C': 'code', 'D': 'product', 'E': 'name', 'F': 'indicator', 'G': 'extra', 'H': 'extra', 'I': 'office', 'J': 'planned:trimestre:1:2024', 'K': 'executed:trimestre:1:2024', 'L': 'planned:trimestre:2:2024', 'M': 'executed:trimestre:2:2024', 'N': 'planned:trimestre:3:2024', 'O': 'executed:trimestre:3:2024', 'P': 'planned:trimestre:4:2024', 'Q': 'executed:trimestre:4:2024', 'R': 'ignore', 'S': 'ignore', 'T': 'ignore', 'U': 'ignore', 'V': 'ignore', 'W': 'ignore', 'X': 'ignore', 'Y': 'ignore', 'Z': 'ignore', 'AA': 'ignore', 'AB': 'ignore', 'AC': 'ignore', 'AD': 'ignore', 'AE': 'ignore', 'AF': 'ignore', 'AG': 'ignore', 'AH': 'ignore', 'AI': 'ignore', 'AJ': 'ignore', 'AK': 'ignore', 'AL': 'ignore', 'AM': 'ignore', 'AN': 'ignore', 'AO': 'ignore'},
+        cols={'A': 'extra', 'B': 'group', 'C': 'code', 'D': 'product', 'E': 'name', 'F': 'indicator', 'G': 'extra', 'H': 'extra', 'I': 'office', 'J': 'planned:trimestre:1:2024', 'K': 'executed:trimestre:1:2024', 'L': 'planned:trimestre:2:2024', 'M': 'executed:trimestre:2:2024', 'N': 'planned:trimestre:3:2024', 'O': 'executed:trimestre:3:2024', 'P': 'planned:trimestre:4:2024', 'Q': 'executed:trimestre:4:2024', 'R': 'planned:trimestre:1:2025', 'S': 'executed:trimestre:1:2025', 'T': 'planned:trimestre:2:2025', 'U': 'executed:trimestre:2:2025', 'V': 'planned:trimestre:3:2025', 'W': 'executed:trimestre:3:2025', 'X': 'planned:trimestre:4:2025', 'Y': 'executed:trimestre:4:2025', 'Z': 'planned:trimestre:1:2026', 'AA': 'executed:trimestre:1:2026', 'AB': 'planned:trimestre:2:2026', 'AC': 'executed:trimestre:2:2026', 'AD': 'planned:trimestre:3:2026', 'AE': 'executed:trimestre:3:2026', 'AF': 'planned:trimestre:4:2026', 'AG': 'executed:trimestre:4:2026', 'AH': 'planned:trimestre:1:2027', 'AI': 'executed:trimestre:1:2027', 'AJ': 'planned:trimestre:2:2027', 'AK': 'executed:trimestre:2:2027', 'AL': 'planned:trimestre:3:2027', 'AM': 'executed:trimestre:3:2027', 'AN': 'planned:trimestre:4:2027', 'AO': 'executed:trimestre:4:2027'},
         issues=[('info', 'hoja_sin_tabla', None, None), ('info', 'otros_anos', 5, None)],
     ),
     "pdm_anual.xlsx": dict(
@@ -145,7 +145,7 @@ EXPECTED = {
         ],
         notes={
         },
-        cols={'A': 'group', 'B': 'name', 'C': 'indicator', 'D': 'office', 'E': 'ignore', 'F': 'ignore', 'G': 'planned:anual:1:2025', 'H': 'executed:anual:1:2025', 'I': 'ignore', 'J': 'ignore', 'K': 'ignore', 'L': 'ignore'},
+        cols={'A': 'group', 'B': 'name', 'C': 'indicator', 'D': 'office', 'E': 'planned:anual:1:2024', 'F': 'executed:anual:1:2024', 'G': 'planned:anual:1:2025', 'H': 'executed:anual:1:2025', 'I': 'planned:anual:1:2026', 'J': 'executed:anual:1:2026', 'K': 'planned:anual:1:2027', 'L': 'executed:anual:1:2027'},
         issues=[('info', 'otros_anos', 4, None)],
     ),
     "seguimiento_romano.xlsx": dict(

@@ -152,3 +152,24 @@ def test_assistant_reads_a_visible_sheet_instead_of_a_hidden_one(db, tmp_path): 
 def corr_pending_key() -> str:
     from ui.mapping import PENDING
     return PENDING
+
+
+def test_a_plan_indicativos_columns_keep_their_year_in_the_listing_and_in_a_saved_mapping(tmp_path):
+    """Other years' columns are listed with their year, unused; a mapping saved
+    from this year's reading still reads next year's columns next year."""
+    from tests.fixtures import layouts
+    path = layouts.build_all(tmp_path)["pdm_plan_indicativo.xlsx"]
+    plan = read_plan(path)  # vigencia 2025, from the latest executed figures
+    sheet = plan.sheets[0]
+    listed = {c["letter"]: c for c in preview.column_listing(plan)[sheet]}
+    assert (listed["K"]["role"], listed["K"]["used"]) == ("executed:trimestre:1:2024", False)
+    assert listed["K"]["why"] == "es de 2024 y se leyó la vigencia 2025; se guarda tal cual, como texto"
+    assert (listed["S"]["role"], listed["S"]["used"]) == ("executed:trimestre:1:2025", True)
+    assert preview.summary(plan)["columns"][sheet]["2024 / T1 / Ejecutado"] == "ignored"
+    roles = {letter: described.partition(" ← ")[0] for letter, described in plan.column_map[sheet].items()}
+    roles["H"] = "ignore"  # the person changes one thing and saves the whole mapping
+    mapping = corr.Mapping(plan.signatures[sheet], len(plan.header_rows[sheet]), roles)
+    again = read_plan(path, year=2024, corrections=corr.Corrections(mappings={mapping.signature: mapping}))
+    cutoffs = {r.cutoff.year for a in again.activities for r in a.readings}
+    assert cutoffs == {2024} and again.activities[0].readings[0].planned == \
+        read_plan(path, year=2024).activities[0].readings[0].planned

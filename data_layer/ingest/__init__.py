@@ -369,16 +369,14 @@ def _plan_year(block: TitleBlock, sheet_rows: list[SheetRows], plan: ParsedPlan)
 
 
 def _other_years(plan: ParsedPlan, sheet_rows: list[SheetRows]) -> None:
-    """Follow-up columns of other years than the vigencia: listed as ignored
-    (their cells stay in each activity's extra data) and reported once."""
+    """Follow-up columns of other years than the vigencia: not read (their
+    cells stay in each activity's extra data), listed with their year's role
+    as unused (data_layer.preview.unused_reason) and reported once."""
     for rows in sheet_rows:
         table = rows.table
         other = values.keep_vigencia(table, plan.year)
         if not other:
             continue
-        roles = plan.column_map.get(table.sheet.name, {})
-        for column in other:
-            roles[column_letter(column.index)] = f"ignore ← {column.label}"
         spans = []
         for year in sorted({c.year for c in other}):
             mine = [c for c in other if c.year == year]

@@ -160,6 +160,8 @@ def _saved_table(sheet: Sheet, mappings: dict[str, Mapping]) -> Table | None:
     counts = sorted({m.header_rows for m in mappings.values()})
     for start in range(min(HEADER_SEARCH_ROWS, len(sheet.values))):
         for rows in counts:
+            if start + rows > len(sheet.values):
+                break  # a short sheet (a list, a hidden helper) cannot hold these header rows
             mapping = mappings.get(header_signature(sheet, start, rows))
             if mapping is None:
                 continue
