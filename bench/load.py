@@ -60,7 +60,10 @@ SETTLED_JS = """([count, entity]) => {
       || app.dataset.testConnectionState !== 'CONNECTED') return false;
   if (document.querySelector("[data-testid='stStatusWidget']")) return false;
   if (document.querySelector("[data-testid='stElementContainer'][data-stale='true']")) return false;
-  const shown = [...document.querySelectorAll("[data-testid='stMetric']")].some(m =>
+  // All six headline figures drawn (a loaded machine can be seen between them).
+  const metrics = document.querySelectorAll("[data-testid='stMetric']");
+  if (metrics.length < 6) return false;
+  const shown = [...metrics].some(m =>
       m.querySelector("[data-testid='stMetricLabel']")?.innerText.trim() === 'Actividades'
       && m.querySelector("[data-testid='stMetricValue']")?.innerText.trim() === count);
   const sentence = [...document.querySelectorAll("[data-testid='stAlert']")].some(a =>

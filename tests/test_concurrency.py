@@ -175,7 +175,10 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_an_import_that_cannot_get_the_lock_fails_cleanly_in_spanish(db, tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "4"], cwd=ROOT,
+    # The holder keeps the lock far longer than the refused import takes, even
+    # on a loaded machine (it is killed below): were it to finish, its own swap
+    # would change the file under the comparison.
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "120"], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert holder.stdout.readline().strip() == "escribiendo"
