@@ -434,7 +434,7 @@ def _next_steps(content: Report, screen: Screen, full: bool) -> None:
                           _avance(row), _entity(content, row), safe.md(row["Dependencias"])))
 
     _list(content.next_steps.iloc[list(screen.rows)], item, NOTES["proximos"],
-          "No quedan actividades pendientes que no estén vencidas.")
+          "Ninguna actividad sin cumplir tiene fecha límite igual o posterior al corte.")
 
 
 def _avance(row: pd.Series) -> str:

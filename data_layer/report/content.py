@@ -12,7 +12,7 @@ its rule stated in :data:`NOTES`:
 
 - ``completed``: cumplidas at the cut-off, with the evidence of that report;
 - ``difficulties``: vencidas, sin reporte, and en curso with an observation;
-- ``next_steps``: neither cumplidas nor vencidas, by fecha límite.
+- ``next_steps``: not cumplidas and due on or after the cut-off, by fecha límite.
 """
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ NOTES = {
         "dice su último reporte."
     ),
     "proximos": (
-        "Actividades que aún no están cumplidas ni vencidas, ordenadas por fecha límite."
+        "Actividades aún no cumplidas cuya fecha límite es igual o posterior al corte, "
+        "ordenadas por fecha límite (lo que queda por hacer; las vencidas están en "
+        "«Dificultades»)."
     ),
     "valores": (
         "«No programada», «No aplica» o «N/A» significan que no había nada que hacer en el "
@@ -181,7 +183,7 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
         periods=queries.progress_by_period(con, filters),
         completed=completed(activities),
         difficulties=difficulties(activities),
-        next_steps=next_steps(activities),
+        next_steps=next_steps(activities, corte),
         sources=quality.import_report(con, filters),
         generated_at=now or datetime.now(),
     )
@@ -232,10 +234,18 @@ def difficulties(activities: pd.DataFrame) -> pd.DataFrame:
                "Fecha límite", "Dependencias", "Observación"]].reset_index(drop=True)
 
 
-def next_steps(activities: pd.DataFrame) -> pd.DataFrame:
-    """Neither cumplidas nor vencidas, the soonest fecha límite first (none: last)."""
-    df = activities[~activities["_estado"].isin(["cumplida", "vencida"])]
-    df = df.sort_values(["Fecha límite", "Entidad"], kind="stable", na_position="last")
+def next_steps(activities: pd.DataFrame, corte: date | None) -> pd.DataFrame:
+    """Not cumplidas and due on or after ``corte``, the soonest fecha límite first.
+
+    Work due before the cut-off is past, not a next step (if undone, it is
+    vencida: the same rule); an activity without a fecha límite cannot be
+    placed after it.
+    Without a cut-off (no follow-up yet), every activity with a fecha límite.
+    """
+    due = pd.to_datetime(activities["Fecha límite"])
+    ahead = due.notna() if corte is None else due >= pd.Timestamp(corte)
+    df = activities[ahead.to_numpy() & (activities["_estado"] != "cumplida").to_numpy()]
+    df = df.sort_values(["Fecha límite", "Entidad"], kind="stable")
     return df[["_id", "_estado", "Entidad", "Código", "Actividad", "Estado", "Avance (%)",
                "Fecha límite", "Dependencias"]].reset_index(drop=True)
 

@@ -316,7 +316,7 @@ def _difficulties(report: Report, st) -> list[Flowable]:
 
 def _next_steps(report: Report, st) -> list[Flowable]:
     return _activity_list(report, report.next_steps, NOTES["proximos"],
-                          "No quedan actividades pendientes que no estén vencidas.",
+                          "Ninguna actividad sin cumplir tiene fecha límite igual o posterior al corte.",
                           [("Fecha límite", 2.0), ("Código", 1.3), ("Actividad", 7.0),
                            ("Estado", 2.1), ("Avance (%)", 1.6), ("Dependencias", 4.0)], st)
 
