@@ -253,6 +253,31 @@ def finish_entity_comparison(df: pd.DataFrame, filters: Filters) -> pd.DataFrame
     return add_drill(df, {"entidad": "Entidad"})
 
 
+def consolidated_text(comparison: pd.DataFrame, corte: object) -> str:
+    """What a view of several entities is, from :func:`entity_comparison`:
+    "Vista consolidada de 5 entidades, cada una con su último reporte hasta el
+    31/12/2024: 1 al 31/12/2024 (A), 1 al 31/03/2022 (B) y 3 sin seguimiento
+    todavía (C, D y E)." Names are given for groups of up to three."""
+    day = es_co.as_date(corte)
+    groups: dict[object, list[str]] = {}
+    for entity, last in zip(comparison["Entidad"], comparison["Último seguimiento"],
+                            strict=True):
+        groups.setdefault(es_co.as_date(last), []).append(str(entity))
+    dated = sorted((d for d in groups if d is not None), reverse=True)
+    parts = []
+    for d in dated + ([None] if None in groups else []):
+        names = groups[d]
+        when = f"al {es_co.date_text(d)}" if d else "sin seguimiento todavía"
+        who = f" ({es_co.join(names)})" if len(names) <= 3 else ""
+        parts.append(f"{es_co.integer(len(names))} {when}{who}")
+    head = f"Vista consolidada de {es_co.plural(len(comparison), 'entidad', 'entidades')}"
+    if day is None:
+        return f"{head}: ninguna tiene todavía un corte de seguimiento."
+    return (f"{head}, cada una con su último reporte hasta el {es_co.date_text(day)}: "
+            f"{es_co.join(parts)}. Las cifras suman o promedian planes distintos; elija una "
+            "entidad en la barra lateral para ver solo la suya.")
+
+
 # ------------------------------------------------------------------ by period
 
 

@@ -37,9 +37,9 @@ NOTES = {
     "estado": status.PRECEDENCE_TEXT,
     "fases": (
         "Avance promedio de cada fase: promedio simple del avance de sus actividades con "
-        "avance numérico al corte («Con avance»); no cuentan las no programadas, sin reporte "
-        "ni sin seguimiento. Una fase «inferida» no la declara el plan: se dedujo de la "
-        "redacción de la actividad."
+        "avance numérico al corte («Con avance»); no cuentan las no programadas, sin reporte, "
+        "sin seguimiento ni las vencidas sin avance. Una fase «inferida» no la declara el "
+        "plan: se dedujo de la redacción de la actividad."
     ),
     "dependencias": (
         "Avance promedio de cada dependencia: promedio simple del avance de sus actividades "
@@ -104,6 +104,10 @@ class Report:
     next_steps: pd.DataFrame
     sources: pd.DataFrame
     generated_at: datetime = field(default_factory=datetime.now)
+    # Several entities: one row each (queries.entity_comparison) and the
+    # sentence that says the figures are consolidated (queries.consolidated_text).
+    comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
+    consolidated: str = ""
 
     @property
     def count(self) -> int:
@@ -163,6 +167,8 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
     activities = queries.activities_table(con, filters)
     corte = es_co.as_date(kpis["corte"])
     entities = tuple(dict.fromkeys(activities["Entidad"])) or filters.entidad
+    comparison = queries.entity_comparison(con, filters) if len(entities) > 1 \
+        else pd.DataFrame()
     vigencias = tuple(sorted({int(v) for v in activities["Vigencia"].dropna()})) \
         or filters.vigencia
     return Report(
@@ -186,6 +192,9 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
         next_steps=next_steps(activities, corte),
         sources=quality.import_report(con, filters),
         generated_at=now or datetime.now(),
+        comparison=comparison,
+        consolidated=(queries.consolidated_text(comparison, corte)
+                      if not comparison.empty else ""),
     )
 
 
