@@ -256,8 +256,10 @@ def finish_entity_comparison(df: pd.DataFrame, filters: Filters) -> pd.DataFrame
 def consolidated_text(comparison: pd.DataFrame, corte: object) -> str:
     """What a view of several entities is, from :func:`entity_comparison`:
     "Vista consolidada de 5 entidades, cada una con su último reporte hasta el
-    31/12/2024: 1 al 31/12/2024 (A), 1 al 31/03/2022 (B) y 3 sin seguimiento
-    todavía (C, D y E)." Names are given for groups of up to three."""
+    31/12/2024: 1 al 31/12/2024 (A), 1 al 31/03/2022 (B) y 3 todavía sin ningún
+    corte (C, D y E)." Names are given for groups of up to three. (Its counts
+    are of entities: no state word follows a number, so no one reads them as
+    counts of activities.)"""
     day = es_co.as_date(corte)
     groups: dict[object, list[str]] = {}
     for entity, last in zip(comparison["Entidad"], comparison["Último seguimiento"],
@@ -267,7 +269,7 @@ def consolidated_text(comparison: pd.DataFrame, corte: object) -> str:
     parts = []
     for d in dated + ([None] if None in groups else []):
         names = groups[d]
-        when = f"al {es_co.date_text(d)}" if d else "sin seguimiento todavía"
+        when = f"al {es_co.date_text(d)}" if d else "todavía sin ningún corte"
         who = f" ({es_co.join(names)})" if len(names) <= 3 else ""
         parts.append(f"{es_co.integer(len(names))} {when}{who}")
     head = f"Vista consolidada de {es_co.plural(len(comparison), 'entidad', 'entidades')}"
