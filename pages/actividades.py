@@ -35,7 +35,8 @@ def _detail(filters, activity_id: int, corte) -> None:
     history = data.load(queries.activity_history, activity_id, corte)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.markdown("**Avance en el tiempo** (valor vigente de cada periodo)")
+        until = f" hasta el corte {es_co.date_text(corte)}" if corte else ""
+        st.markdown(f"**Avance en el tiempo** (valor vigente de cada periodo{until})")
         if history.empty:
             st.info("Esta actividad no tiene ningún reporte de seguimiento.")
         else:
