@@ -29,13 +29,14 @@ with layout.guard("el resumen"):
         column.metric(label, shown, help=help_text, border=True)
     sign = semaforo.label(kpis["_semaforo"])
     st.markdown(f"**Avance general {sign}.** {queries.explain_average(kpis)}")
-    others = []
+    notes = []
     if kpis["En curso"]:
-        others.append(es_co.plural(int(kpis["En curso"]), "en curso", "en curso"))
+        notes.append(f"Además, {es_co.integer(kpis['En curso'])} en curso (con avance, sin "
+                     "cumplir y dentro del plazo).")
     if kpis["Sin seguimiento"]:
-        others.append("sin seguimiento quiere decir que su plan aún no tiene ningún corte")
-    if others:
-        st.caption("Además: " + "; ".join(others) + ".")
+        notes.append("«Sin seguimiento»: su plan aún no tiene ningún corte.")
+    if notes:
+        st.caption(" ".join(notes))
     # Each set the sentence names lists its activities (the same count).
     parts = {drill_json: words for words, count, drill_json in queries.average_parts(kpis)
              if count}
