@@ -253,6 +253,9 @@ def finish_entity_comparison(df: pd.DataFrame, filters: Filters) -> pd.DataFrame
     return add_drill(df, {"entidad": "Entidad"})
 
 
+CONSOLIDATED_DATES = 4  # cut-off dates named one by one in consolidated_text
+
+
 def consolidated_text(comparison: pd.DataFrame, corte: object) -> str:
     """What a view of several entities is, from :func:`entity_comparison`:
     "Vista consolidada de 5 entidades, cada una con su último reporte hasta el
@@ -267,11 +270,17 @@ def consolidated_text(comparison: pd.DataFrame, corte: object) -> str:
         groups.setdefault(es_co.as_date(last), []).append(str(entity))
     dated = sorted((d for d in groups if d is not None), reverse=True)
     parts = []
-    for d in dated + ([None] if None in groups else []):
+    for d in dated[:CONSOLIDATED_DATES]:
         names = groups[d]
-        when = f"al {es_co.date_text(d)}" if d else "todavía sin ningún corte"
         who = f" ({es_co.join(names)})" if len(names) <= 3 else ""
-        parts.append(f"{es_co.integer(len(names))} {when}{who}")
+        parts.append(f"{es_co.integer(len(names))} al {es_co.date_text(d)}{who}")
+    if len(dated) > CONSOLIDATED_DATES:  # a country's plans: many dates
+        older = sum(len(groups[d]) for d in dated[CONSOLIDATED_DATES:])
+        parts.append(f"{es_co.integer(older)} en fechas anteriores")
+    if None in groups:
+        names = groups[None]
+        who = f" ({es_co.join(names)})" if len(names) <= 3 else ""
+        parts.append(f"{es_co.integer(len(names))} todavía sin ningún corte{who}")
     head = f"Vista consolidada de {es_co.plural(len(comparison), 'entidad', 'entidades')}"
     if day is None:
         return f"{head}: ninguna tiene todavía un corte de seguimiento."
