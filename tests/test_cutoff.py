@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer import export, loader, queries, store
+from data_layer import export, queries
 from data_layer.filters import Filters
 from data_layer.report import content, pdf, screens
 from tests.conftest import ROOT
-from tests.test_report import read
+from tests.test_report import read, sample, sample_db  # noqa: F401 (fixtures)
 from ui import presentation
 
 EJEMPLO = "Alcaldía de Cartago (EJEMPLO ILUSTRATIVO)"
@@ -31,21 +31,12 @@ AFTER = ["Trimestre IV", "Dos jornadas de capacitación",
          "Encuestas aplicadas en junio", "Plan de mejoramiento en elaboración"]
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("muestra") / "db.duckdb"
-    assert loader.ensure_database(path)
-    return path
+@pytest.fixture()
+def con(sample):
+    return sample
 
 
-@pytest.fixture(scope="module")
-def con(sample_db):
-    cursor = store.Database(sample_db).cursor()
-    yield cursor
-    cursor.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def activity(con) -> int:
     """The id of activity 3 of the EJEMPLO plan."""
     table = queries.activities_table(con, FILTERS)

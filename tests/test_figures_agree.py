@@ -18,12 +18,12 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_layer import drill, es_co, loader, queries, store
+from data_layer import drill, es_co, queries
 from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 from data_layer.report import content, pdf, screens
 from tests.conftest import ROOT
-from tests.test_report import flat, read
+from tests.test_report import flat, read, sample, sample_db  # noqa: F401 (fixtures)
 from ui import presentation, safe
 
 AGENCIA = "Agencia (entidad no identificada en el archivo)"
@@ -65,18 +65,9 @@ CARDS = {"Actividades": "Actividades", "Cumplidas": "Cumplidas", "En curso": "En
          "No programadas": "No programadas", "Sin seguimiento": "Sin seguimiento"}
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("muestra") / "db.duckdb"
-    assert loader.ensure_database(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def con(sample_db):
-    cursor = store.Database(sample_db).cursor()
-    yield cursor
-    cursor.close()
+@pytest.fixture()
+def con(sample):
+    return sample
 
 
 def number(text: str) -> int:
