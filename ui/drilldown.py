@@ -78,7 +78,7 @@ def _activities_panel(key: str, filters: Filters, drill_json: str,
                       f"{safe.md(what)}")
         back.button("Volver", key=f"volver_{key}", on_click=on_back, args=args,
                     icon=":material/arrow_back:", type="primary", width="stretch",
-                    help="Quita la selección y vuelve a la gráfica completa.")
+                    help="Quita la selección y vuelve a la vista completa.")
         if df.empty:
             st.info("No hay actividades detrás de esta barra con los filtros actuales.")
             return
