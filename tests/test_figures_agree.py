@@ -192,6 +192,11 @@ def test_the_first_screen_says_it_is_consolidated(sample_db, monkeypatch):
         "(entidad no identificada en el archivo), Alcaldía de Cartago y Municipio de "
         "Candelaria). Las cifras suman o promedian planes distintos; elija una entidad en "
         "la barra lateral para ver solo la suya.")]
+    # The cover of the presentation says the same.
+    at.switch_page("pages/presentacion.py").run()
+    assert [info.value for info in at.info if info.value.startswith("Vista consolidada")] \
+        == notes
+    at.switch_page("pages/resumen.py").run()
     # One entity (as from a link ?entidad=…): no such note.
     at.multiselect(key="f_entidad").set_value([SANATORIO]).run()
     assert not [info for info in at.info if info.value.startswith("Vista consolidada")]
