@@ -194,8 +194,8 @@ def test_the_first_screen_says_it_is_consolidated(sample_db, monkeypatch):
         "la barra lateral para ver solo la suya.")]
     # The cover of the presentation says the same.
     at.switch_page("pages/presentacion.py").run()
-    assert [info.value for info in at.info if info.value.startswith("Vista consolidada")] \
-        == notes
+    assert [c.value for c in at.caption if c.value.startswith("Vista consolidada")] \
+        == [notes[0] + " Para una audiencia pública, elija una sola entidad."]
     at.switch_page("pages/resumen.py").run()
     # One entity (as from a link ?entidad=…): no such note.
     at.multiselect(key="f_entidad").set_value([SANATORIO]).run()
