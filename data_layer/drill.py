@@ -34,6 +34,7 @@ CONDITIONS: dict[str, tuple[str, str | None]] = {
     # flags: the value is ignored
     "vence_hasta_corte": ("fecha_limite <= corte", "con fecha límite hasta el corte"),
     "con_avance": ("valor IS NOT NULL", "con avance numérico"),
+    "sin_avance": ("valor IS NULL", "sin avance numérico"),
     # totals over many entities per cut-off date: only the plans that have a
     # cut-off on that date (the others' states at that date were not counted)
     "corte_del_plan": ("plan_id IN (SELECT a.plan_id FROM reading_current r JOIN activity a "
@@ -41,7 +42,7 @@ CONDITIONS: dict[str, tuple[str, str | None]] = {
                        "WHERE r.cutoff = CAST($d_corte_del_plan AS DATE))",
                        "solo planes con seguimiento en esa fecha"),
 }
-FLAGS = ("vence_hasta_corte", "con_avance", "corte_del_plan")  # described by their label
+FLAGS = ("vence_hasta_corte", "con_avance", "sin_avance", "corte_del_plan")  # described by their label
 # "corte" is not a condition: it moves the cut-off the states are computed at.
 
 

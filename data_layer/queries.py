@@ -128,6 +128,7 @@ KPIS_SQL = f"""
             {_count_of("sin_valor AND estado_lectura = 'sin_reporte'", "excluidas_sin_reporte")},
             {_count_of("estado_lectura = 'sin_seguimiento'", "excluidas_sin_seguimiento")},
             {_count_of("vencida AND estado_lectura = 'sin_reporte'", "vencidas_sin_reporte")},
+            {_count_of("estado = 'vencida' AND sin_valor", "Vencidas sin avance")},
             max(ml) AS ultima_lectura,
             count(DISTINCT entidad) AS entidades
         FROM g
@@ -140,23 +141,49 @@ def finish_kpis(df: pd.DataFrame, filters: Filters, corte) -> pd.DataFrame:
     return df
 
 
+# The sets the sentence under «Avance general» names, in the categories of the
+# cards (exclusive states), each with the drill-down conditions that list its
+# activities: (kpis column, singular, plural, drill conditions). The average
+# takes the first; the others are what it leaves out, and all of them add up
+# to «Actividades» (every cumplida and en curso has a number; a vencida may
+# or may not).
+AVERAGE_PARTS: tuple[tuple[str, str, str, dict[str, object]], ...] = (
+    ("Con avance", "actividad con avance reportado", "actividades con avance reportado",
+     {"con_avance": True}),
+    ("Vencidas sin avance", "vencida sin avance", "vencidas sin avance",
+     {"estado": "vencida", "sin_avance": True}),
+    ("Sin reporte", "sin reporte", "sin reporte", {"estado": "sin_reporte"}),
+    ("No programadas", "no programada", "no programadas", {"estado": "no_programada"}),
+    ("Sin seguimiento", "sin seguimiento", "sin seguimiento", {"estado": "sin_seguimiento"}),
+)
+
+
+def average_parts(row: pd.Series) -> list[tuple[str, int, str]]:
+    """``(words, count, drill JSON)`` of each set :func:`explain_average` names,
+    in its order: first the activities averaged, then the non-empty sets left
+    out. The drill JSON lists exactly ``count`` activities with the same
+    filters (``activities_table(con, filters, drill_json)``)."""
+    parts = []
+    for number, (column, one, many, conditions) in enumerate(AVERAGE_PARTS):
+        count = int(row[column])
+        if count or number == 0:
+            parts.append((es_co.plural(count, one, many), count, drill.encode(conditions)))
+    return parts
+
+
 def explain_average(row: pd.Series) -> str:
-    """How the overall avance was computed, in words, e.g. "Promedio simple de 6
-    actividades con avance reportado; se excluyen 3 no programadas y 0 sin reporte."
+    """How the overall avance was computed, in the words of the cards, e.g.
+    "Promedio simple de 6 actividades con avance reportado; no entran en el
+    promedio 2 vencidas sin avance y 3 no programadas."
     """
-    counted = int(row["Con avance"])
-    np_, sr, ss = (int(row["excluidas_no_programadas"]), int(row["excluidas_sin_reporte"]),
-                   int(row["excluidas_sin_seguimiento"]))
-    excluded = [es_co.plural(np_, "no programada", "no programadas"),
-                f"{es_co.integer(sr)} sin reporte"]
-    if ss:
-        excluded.append(f"{es_co.integer(ss)} sin seguimiento")
-    verb = "se excluye" if np_ + sr + ss == 1 else "se excluyen"
+    (head, counted, _), *left_out = average_parts(row)
+    names = es_co.join([words for words, _, _ in left_out])
     if counted == 0:
-        return f"Ninguna actividad tiene avance numérico al corte; {verb} {es_co.join(excluded)}."
-    head = es_co.plural(counted, "actividad con avance reportado",
-                        "actividades con avance reportado")
-    return f"Promedio simple de {head}; {verb} {es_co.join(excluded)}."
+        return f"Ninguna actividad tiene avance numérico al corte ({names})."
+    if not left_out:
+        return f"Promedio simple de {head}: todas las que cumplen los filtros."
+    verb = "no entra" if sum(n for _, n, _ in left_out) == 1 else "no entran"
+    return f"Promedio simple de {head}; {verb} en el promedio {names}."
 
 
 def states_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -224,6 +251,42 @@ ENTITY_COMPARISON_SQL = f"""
 def finish_entity_comparison(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     df = _with_semaforo(df, filters)
     return add_drill(df, {"entidad": "Entidad"})
+
+
+CONSOLIDATED_DATES = 4  # cut-off dates named one by one in consolidated_text
+
+
+def consolidated_text(comparison: pd.DataFrame, corte: object) -> str:
+    """What a view of several entities is, from :func:`entity_comparison`:
+    "Vista consolidada de 5 entidades, cada una con su último reporte hasta el
+    31/12/2024: 1 al 31/12/2024 (A), 1 al 31/03/2022 (B) y 3 todavía sin ningún
+    corte (C, D y E)." Names are given for groups of up to three. (Its counts
+    are of entities: no state word follows a number, so no one reads them as
+    counts of activities.)"""
+    day = es_co.as_date(corte)
+    groups: dict[object, list[str]] = {}
+    for entity, last in zip(comparison["Entidad"], comparison["Último seguimiento"],
+                            strict=True):
+        groups.setdefault(es_co.as_date(last), []).append(str(entity))
+    dated = sorted((d for d in groups if d is not None), reverse=True)
+    parts = []
+    for d in dated[:CONSOLIDATED_DATES]:
+        names = groups[d]
+        who = f" ({es_co.join(names)})" if len(names) <= 3 else ""
+        parts.append(f"{es_co.integer(len(names))} al {es_co.date_text(d)}{who}")
+    if len(dated) > CONSOLIDATED_DATES:  # a country's plans: many dates
+        older = sum(len(groups[d]) for d in dated[CONSOLIDATED_DATES:])
+        parts.append(f"{es_co.integer(older)} en fechas anteriores")
+    if None in groups:
+        names = groups[None]
+        who = f" ({es_co.join(names)})" if len(names) <= 3 else ""
+        parts.append(f"{es_co.integer(len(names))} todavía sin ningún corte{who}")
+    head = f"Vista consolidada de {es_co.plural(len(comparison), 'entidad', 'entidades')}"
+    if day is None:
+        return f"{head}: ninguna tiene todavía un corte de seguimiento."
+    return (f"{head}, cada una con su último reporte hasta el {es_co.date_text(day)}: "
+            f"{es_co.join(parts)}. Las cifras suman o promedian planes distintos; elija una "
+            "entidad en la barra lateral para ver solo la suya.")
 
 
 # ------------------------------------------------------------------ by period
@@ -592,9 +655,12 @@ def activity_detail(con: duckdb.DuckDBPyConnection, filters: Filters, activity_i
     return pd.DataFrame(fields, columns=["Campo", "Valor"])
 
 
-def activity_history(con: duckdb.DuckDBPyConnection, activity_id: int) -> pd.DataFrame:
-    """Every reading of one activity, by period and import: what each follow-up
-    file said, and which value is current (``Vigente``)."""
+def activity_history(con: duckdb.DuckDBPyConnection, activity_id: int,
+                     corte: object = None) -> pd.DataFrame:
+    """Every reading of one activity up to the cut-off ``corte`` (all of them
+    when None), by period and import: what each follow-up file said, and which
+    value is current (``Vigente``). A reading after the cut-off, or without a
+    date, is not part of the state at the cut-off and is left out."""
     df = run(con, """
         SELECT r.period_label AS "Periodo", r.cutoff AS "Fecha de corte",
             r.state AS _lectura, r.value AS "Avance (%)", r.raw AS "Valor registrado",
@@ -607,8 +673,9 @@ def activity_history(con: duckdb.DuckDBPyConnection, activity_id: int) -> pd.Dat
             AND c.period_kind = r.period_kind AND c.period_index = r.period_index
             AND c.import_id = r.import_id
         WHERE r.activity_id = $id
+          AND ($corte IS NULL OR r.cutoff <= CAST($corte AS DATE))
         ORDER BY r.cutoff NULLS LAST, r.period_index, r.import_id
-    """, {"id": int(activity_id)})
+    """, {"id": int(activity_id), "corte": None if corte is None else es_co.as_date(corte)})
     df.insert(2, "Lectura", df["_lectura"].map(status.READING_LABELS))
     df["Vigente"] = df["_vigente"].map({True: "Sí", False: "No (corregida después)"})
     return df

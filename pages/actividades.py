@@ -18,7 +18,7 @@ def _links(text: str) -> str:
     return " ".join(safe.link(word) for word in str(text).split())
 
 
-def _detail(filters, activity_id: int) -> None:
+def _detail(filters, activity_id: int, corte) -> None:
     fields = data.load(queries.activity_detail, filters, activity_id)
     value = dict(zip(fields["Campo"], fields["Valor"], strict=True))
     st.markdown(f"#### {safe.md(value['Actividad'])}")
@@ -31,10 +31,12 @@ def _detail(filters, activity_id: int) -> None:
     st.markdown(f"**Dependencias:** {safe.md(value['Dependencias'])}  \n"
                 f"**Fase:** {value['Fase']} ({value['Origen de la fase'].lower()})")
 
-    history = data.load(queries.activity_history, activity_id)
+    # Only what was reported up to the cut-off: the detail is the state at it.
+    history = data.load(queries.activity_history, activity_id, corte)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.markdown("**Avance en el tiempo** (valor vigente de cada periodo)")
+        until = f" hasta el corte {es_co.date_text(corte)}" if corte else ""
+        st.markdown(f"**Avance en el tiempo** (valor vigente de cada periodo{until})")
         if history.empty:
             st.info("Esta actividad no tiene ningún reporte de seguimiento.")
         else:
@@ -103,4 +105,4 @@ with layout.guard("la lista de actividades"):
         st.caption("El detalle muestra los reportes de cada periodo (también los corregidos "
                    "después), las observaciones, las evidencias y el cronograma.")
     else:
-        _detail(filters, int(chosen))
+        _detail(filters, int(chosen), es_co.as_date(view.kpis["corte"]))

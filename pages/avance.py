@@ -29,7 +29,8 @@ with layout.guard("el avance por trimestre"):
     st.subheader("Avance promedio acumulado", anchor=False)
     st.caption("Promedio simple del avance reportado en cada corte (los avances de los "
                "planes son acumulados). Solo cuentan las actividades con un porcentaje: "
-               "se excluyen las no programadas, sin reporte y sin seguimiento.")
+               "no entran las no programadas, las sin reporte, las sin seguimiento ni las "
+               "vencidas sin avance.")
     if note := charts.many_entities_note(periods):
         st.caption(note)
     drilldown.chart(charts.average_by_period(periods, filters.umbrales), "avance_promedio",

@@ -29,17 +29,21 @@ with layout.guard("el resumen"):
         column.metric(label, shown, help=help_text, border=True)
     sign = semaforo.label(kpis["_semaforo"])
     st.markdown(f"**Avance general {sign}.** {queries.explain_average(kpis)}")
-    others = []
+    notes = []
     if kpis["En curso"]:
-        others.append(es_co.plural(int(kpis["En curso"]), "en curso", "en curso"))
+        notes.append(f"Además, {es_co.integer(kpis['En curso'])} en curso (con avance, sin "
+                     "cumplir y dentro del plazo).")
     if kpis["Sin seguimiento"]:
-        others.append(f"{es_co.integer(kpis['Sin seguimiento'])} sin seguimiento (su plan aún "
-                      "no tiene ningún corte)")
-    if kpis["vencidas_sin_reporte"]:
-        others.append(f"de las vencidas, {es_co.integer(kpis['vencidas_sin_reporte'])} "
-                      "tampoco tienen reporte")
-    if others:
-        st.caption("Además: " + "; ".join(others) + ".")
+        notes.append("«Sin seguimiento»: su plan aún no tiene ningún corte.")
+    if notes:
+        st.caption(" ".join(notes))
+    # Each set the sentence names lists its activities (the same count).
+    parts = {drill_json: words for words, count, drill_json in queries.average_parts(kpis)
+             if count}
+    chosen = st.pills("Ver las actividades de:", list(parts), format_func=parts.get,
+                      key="resumen_promedio_partes")
+    if chosen:
+        drilldown.listing("resumen_promedio", filters, chosen, "resumen_promedio_partes")
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         presentation.pdf_button(filters, key="resumen_pdf")
         st.page_link("pages/presentacion.py", label="Presentar en la rendición de cuentas",

@@ -73,7 +73,7 @@ def test_resumen_figures_follow_the_filters(app):
                             "Vencidas": "6", "Sin reporte": "0", "No programadas": "3"}
     assert sentence(app) == ("Mostrando 9 actividades de Sanatorio de Contratación ESE, "
                              "corte 31/03/2022.")
-    assert any("se excluyen 3 no programadas y 0 sin reporte" in md.value
+    assert any("no entran en el promedio 3 no programadas." in md.value
                for md in app.markdown)
 
     app.multiselect(key="f_fase").set_value(["transversal"]).run()

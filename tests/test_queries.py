@@ -53,7 +53,7 @@ def test_sanatorio_headline_figures(con):
     assert row["_semaforo"] == "rojo"
     assert queries.explain_average(row) == (
         "Promedio simple de 6 actividades con avance reportado; "
-        "se excluyen 3 no programadas y 0 sin reporte.")
+        "no entran en el promedio 3 no programadas.")
 
 
 def test_without_a_corte_the_latest_of_the_chosen_plans_is_used(con):
@@ -282,8 +282,8 @@ def test_a_plan_not_followed_up_at_the_corte_is_sin_seguimiento(con):
     assert row["Sin seguimiento"] == 9
     assert row["Actividades"] == 18
     assert queries.explain_average(row) == (
-        "Promedio simple de 6 actividades con avance reportado; se excluyen 3 no "
-        "programadas, 0 sin reporte y 9 sin seguimiento.")
+        "Promedio simple de 6 actividades con avance reportado; no entran en el "
+        "promedio 3 no programadas y 9 sin seguimiento.")
 
 
 # ------------------------------------------------------------------ drill-down

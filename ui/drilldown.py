@@ -54,19 +54,31 @@ def chart(fig: go.Figure, key: str, filters: Filters, hint: str = HINT) -> None:
     _activities_panel(key, filters, drill_json)
 
 
+def listing(key: str, filters: Filters, drill_json: str, widget_key: str) -> None:
+    """The activities of ``drill_json`` (a set chosen in the widget
+    ``widget_key``, not a chart); "Volver" unselects the widget."""
+    _activities_panel(key, filters, drill_json, go_back=(_unselect, (widget_key,)))
+
+
+def _unselect(widget_key: str) -> None:
+    st.session_state[widget_key] = None
+
+
 def _clear(key: str) -> None:
     st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1
 
 
-def _activities_panel(key: str, filters: Filters, drill_json: str) -> None:
+def _activities_panel(key: str, filters: Filters, drill_json: str,
+                      go_back: tuple | None = None) -> None:
+    on_back, args = go_back or (_clear, (key,))
     df, total, what = activities_behind(filters, drill_json)
     with st.container(border=True):
         head, back = st.columns([4, 1], vertical_alignment="center")
         head.markdown(f"**Actividades de la selección** ({es_co.integer(total)}): "
                       f"{safe.md(what)}")
-        back.button("Volver", key=f"volver_{key}", on_click=_clear, args=(key,),
+        back.button("Volver", key=f"volver_{key}", on_click=on_back, args=args,
                     icon=":material/arrow_back:", type="primary", width="stretch",
-                    help="Quita la selección y vuelve a la gráfica completa.")
+                    help="Quita la selección y vuelve a la vista completa.")
         if df.empty:
             st.info("No hay actividades detrás de esta barra con los filtros actuales.")
             return

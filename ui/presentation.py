@@ -218,7 +218,10 @@ def _cover(content: Report, screen: Screen, full: bool) -> None:
                 f"{safe.md(content.corte_label)}")
     st.info(safe.md(content.description), icon=":material/filter_alt:")
     if content.several:
-        st.caption("Para una audiencia pública, elija una sola entidad en la barra lateral.")
+        # The note above every page of the dashboard (ui/layout.py), small:
+        # the cover must fit one projected screen.
+        st.caption(safe.md(content.consolidated) + " Para una audiencia pública, elija una "
+                   "sola entidad.")
     agenda = [title for key, title in screens.TOPICS if key != "portada"]
     st.markdown("\n".join(f"{n}. {title}" for n, title in enumerate(agenda, 1)))
     if not full:
@@ -434,7 +437,7 @@ def _next_steps(content: Report, screen: Screen, full: bool) -> None:
                           _avance(row), _entity(content, row), safe.md(row["Dependencias"])))
 
     _list(content.next_steps.iloc[list(screen.rows)], item, NOTES["proximos"],
-          "No quedan actividades pendientes que no estén vencidas.")
+          "Ninguna actividad sin cumplir tiene fecha límite igual o posterior al corte.")
 
 
 def _avance(row: pd.Series) -> str:

@@ -12,7 +12,7 @@ its rule stated in :data:`NOTES`:
 
 - ``completed``: cumplidas at the cut-off, with the evidence of that report;
 - ``difficulties``: vencidas, sin reporte, and en curso with an observation;
-- ``next_steps``: neither cumplidas nor vencidas, by fecha límite.
+- ``next_steps``: not cumplidas and due on or after the cut-off, by fecha límite.
 """
 from __future__ import annotations
 
@@ -37,9 +37,9 @@ NOTES = {
     "estado": status.PRECEDENCE_TEXT,
     "fases": (
         "Avance promedio de cada fase: promedio simple del avance de sus actividades con "
-        "avance numérico al corte («Con avance»); no cuentan las no programadas, sin reporte "
-        "ni sin seguimiento. Una fase «inferida» no la declara el plan: se dedujo de la "
-        "redacción de la actividad."
+        "avance numérico al corte («Con avance»); no cuentan las no programadas, sin reporte, "
+        "sin seguimiento ni las vencidas sin avance. Una fase «inferida» no la declara el "
+        "plan: se dedujo de la redacción de la actividad."
     ),
     "dependencias": (
         "Avance promedio de cada dependencia: promedio simple del avance de sus actividades "
@@ -63,7 +63,9 @@ NOTES = {
         "dice su último reporte."
     ),
     "proximos": (
-        "Actividades que aún no están cumplidas ni vencidas, ordenadas por fecha límite."
+        "Actividades aún no cumplidas cuya fecha límite es igual o posterior al corte, "
+        "ordenadas por fecha límite (lo que queda por hacer; las vencidas están en "
+        "«Dificultades»)."
     ),
     "valores": (
         "«No programada», «No aplica» o «N/A» significan que no había nada que hacer en el "
@@ -102,6 +104,10 @@ class Report:
     next_steps: pd.DataFrame
     sources: pd.DataFrame
     generated_at: datetime = field(default_factory=datetime.now)
+    # Several entities: one row each (queries.entity_comparison) and the
+    # sentence that says the figures are consolidated (queries.consolidated_text).
+    comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
+    consolidated: str = ""
 
     @property
     def count(self) -> int:
@@ -161,6 +167,8 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
     activities = queries.activities_table(con, filters)
     corte = es_co.as_date(kpis["corte"])
     entities = tuple(dict.fromkeys(activities["Entidad"])) or filters.entidad
+    comparison = queries.entity_comparison(con, filters) if len(entities) > 1 \
+        else pd.DataFrame()
     vigencias = tuple(sorted({int(v) for v in activities["Vigencia"].dropna()})) \
         or filters.vigencia
     return Report(
@@ -181,9 +189,12 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
         periods=queries.progress_by_period(con, filters),
         completed=completed(activities),
         difficulties=difficulties(activities),
-        next_steps=next_steps(activities),
+        next_steps=next_steps(activities, corte),
         sources=quality.import_report(con, filters),
         generated_at=now or datetime.now(),
+        comparison=comparison,
+        consolidated=(queries.consolidated_text(comparison, corte)
+                      if not comparison.empty else ""),
     )
 
 
@@ -232,10 +243,18 @@ def difficulties(activities: pd.DataFrame) -> pd.DataFrame:
                "Fecha límite", "Dependencias", "Observación"]].reset_index(drop=True)
 
 
-def next_steps(activities: pd.DataFrame) -> pd.DataFrame:
-    """Neither cumplidas nor vencidas, the soonest fecha límite first (none: last)."""
-    df = activities[~activities["_estado"].isin(["cumplida", "vencida"])]
-    df = df.sort_values(["Fecha límite", "Entidad"], kind="stable", na_position="last")
+def next_steps(activities: pd.DataFrame, corte: date | None) -> pd.DataFrame:
+    """Not cumplidas and due on or after ``corte``, the soonest fecha límite first.
+
+    Work due before the cut-off is past, not a next step (if undone, it is
+    vencida: the same rule); an activity without a fecha límite cannot be
+    placed after it.
+    Without a cut-off (no follow-up yet), every activity with a fecha límite.
+    """
+    due = pd.to_datetime(activities["Fecha límite"])
+    ahead = due.notna() if corte is None else due >= pd.Timestamp(corte)
+    df = activities[ahead.to_numpy() & (activities["_estado"] != "cumplida").to_numpy()]
+    df = df.sort_values(["Fecha límite", "Entidad"], kind="stable")
     return df[["_id", "_estado", "Entidad", "Código", "Actividad", "Estado", "Avance (%)",
                "Fecha límite", "Dependencias"]].reset_index(drop=True)
 

@@ -160,6 +160,12 @@ def _story(report: Report, st: dict[str, ParagraphStyle]) -> list[Flowable]:
             ("trimestres", _periods), ("cumplidas", _completed),
             ("dificultades", _difficulties), ("proximos", _next_steps))
     ] + [("Cómo se calcularon las cifras", _method)]
+    if report.several:
+        # Several entities: the consolidated figures and one row per entity,
+        # not every entity's lists one after the other (each has its own report).
+        sections = [("Estado general (vista consolidada)", _overall),
+                    ("Resumen por entidad", _entities),
+                    ("Cómo se calcularon las cifras", _method)]
     for number, (title, part) in enumerate(sections, start=1):
         story.append(Paragraph(f"{number}. {markup(title)}", st["h1"]))
         story += part(report, st)
@@ -188,6 +194,9 @@ def _cover(report: Report, st) -> list[Flowable]:
                                      size=15)), st["entity"]),
         table,
     ]
+    if report.consolidated:
+        parts.append(Spacer(1, 4))
+        parts.append(Paragraph(markup(report.consolidated), st["note"]))
     if report.narrowed:
         parts.append(Spacer(1, 4))
         parts.append(Paragraph("Este informe muestra solo una parte del plan: la que cumple "
@@ -230,6 +239,19 @@ def _overall(report: Report, st) -> list[Flowable]:
                   Paragraph("Actividades por color del semáforo", st["h2"]),
                   blocks.chart(charts.semaforos(report.semaforos, report.filters.umbrales))]
     return parts
+
+
+def _entities(report: Report, st) -> list[Flowable]:
+    columns = [("Entidad", 6.0), ("Último seguimiento", 2.2), ("Actividades", 1.7),
+               ("Con avance", 1.5), (AVANCE, 1.8), ("Semáforo", 2.0), ("Cumplidas", 1.7),
+               ("Vencidas", 1.6), ("Sin seguimiento", 1.9)]
+    return [Paragraph("Cada entidad con sus cifras al corte; el estado de cada actividad es "
+                      "el de su último reporte hasta esa fecha.", st["intro"]),
+            blocks.table(report.comparison, columns, st),
+            Spacer(1, 4),
+            Paragraph("El informe completo de una entidad (fases, dependencias, trimestres, "
+                      "cumplidas, dificultades y próximos pasos) se obtiene eligiéndola en la "
+                      "barra lateral del tablero.", st["note"])]
 
 
 def _phases(report: Report, st) -> list[Flowable]:
@@ -316,7 +338,7 @@ def _difficulties(report: Report, st) -> list[Flowable]:
 
 def _next_steps(report: Report, st) -> list[Flowable]:
     return _activity_list(report, report.next_steps, NOTES["proximos"],
-                          "No quedan actividades pendientes que no estén vencidas.",
+                          "Ninguna actividad sin cumplir tiene fecha límite igual o posterior al corte.",
                           [("Fecha límite", 2.0), ("Código", 1.3), ("Actividad", 7.0),
                            ("Estado", 2.1), ("Avance (%)", 1.6), ("Dependencias", 4.0)], st)
 
@@ -349,6 +371,10 @@ def _method(report: Report, st) -> list[Flowable]:
         ("Próximos pasos", NOTES["proximos"]),
         ("Valores que no son avances", NOTES["valores"]),
     ]
+    if report.several:  # the consolidated report has no sections by topic
+        items = [item for item in items if item[0] in (
+            "Avance general", "Estado de cada actividad", "Semáforo",
+            "Valores que no son avances")]
     parts: list[Flowable] = [Paragraph(f"<b>{markup(name)}.</b> {markup(text)}", st["base"])
                              for name, text in items]
     if not report.sources.empty:
