@@ -99,7 +99,8 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], *, key: str,
         file_name=f"{file_name}.csv", mime=export.CSV_MIME, key=f"csv_{key}",
         on_click="ignore", icon=":material/download:",
         help="Para Excel en español (Colombia): separador «;», coma decimal, "
-             "fechas dd/mm/aaaa. La primera línea dice qué filtros se aplicaron.")
+             "fechas dd/mm/aaaa. La primera línea trae los nombres de las columnas; los "
+             "filtros aplicados van en la hoja «Filtros» del Excel.")
     right.download_button(
         "Descargar Excel", data=xlsx_data,
         file_name=f"{file_name}.xlsx", mime=export.XLSX_MIME, key=f"xlsx_{key}",
