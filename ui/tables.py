@@ -17,6 +17,7 @@ import streamlit as st
 
 from data_layer import es_co, export
 from data_layer.normalise.text import visible
+from ui import legend
 
 MAX_ROWS = 1_000  # rows a table shows on screen; its downloads carry every row
 # Cells (rows × columns) up to which the server writes an .xlsx: openpyxl turns
@@ -144,7 +145,10 @@ def _styled(table: pd.DataFrame):
         for column in table.columns
         if not pd.api.types.is_string_dtype(table[column])
     }
-    return table.style.format(formats, na_rep="")
+    styled = table.style.format(formats, na_rep="")
+    if "Semáforo" in table.columns:  # its colour behind the shape and word
+        styled = styled.map(legend.cell_style, subset=["Semáforo"])
+    return styled
 
 
 def _column_config(table: pd.DataFrame) -> dict:
