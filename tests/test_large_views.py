@@ -212,8 +212,8 @@ def test_counts_and_limits_agree_with_the_full_queries(con):
         assert len(first) == N
         pd.testing.assert_frame_equal(first, full.head(N))
     issues = quality.import_issues(con, NATIONAL, N)
-    assert list(issues["Gravedad"].head(ISSUES // 10)) == ["Error"] * (ISSUES // 10)
-    assert set(issues["Gravedad"].iloc[ISSUES // 10:]) == {"Aviso"}
+    assert list(issues["Qué hacer"].head(ISSUES // 10)) == ["Corregir"] * (ISSUES // 10)
+    assert set(issues["Qué hacer"].iloc[ISSUES // 10:]) == {"Revisar"}
 
 
 def test_a_limit_is_a_bound_number_never_text(con):
@@ -310,7 +310,7 @@ def test_calidad_shows_the_first_rows_of_each_long_list(large_env, con, download
         "Se muestran las primeras 1.000 de 1.500 filas; las descargas traen las 1.500.",
         "Se muestran las primeras 1.000 de 2.500 filas; las descargas traen las 2.500."]:
         assert note in shown_notes
-    for column in ["Texto del que se infirió", "Contenido de la fila", "Valor en la celda"]:
+    for column in ["Por qué esa fase", "Contenido de la fila", "Lo que dice la celda"]:
         assert len(table_with(at, column)) == N
     assert sorted(limits) == sorted([
         ("import_issues", N, N), ("inferred_phases", N, N), ("skipped_rows", N, N)])

@@ -31,6 +31,7 @@ LONG_TEXT = {
     "Actividad", "Objetivo", "Producto / meta", "Indicador", "Observación", "Evidencia",
     "Dependencias", "Medio de verificación", "Fase según el plan", "Texto del que se infirió",
     "Qué pasó y cómo corregirlo", "Contenido de la fila", "Valor",
+    "Por qué esa fase", "Lo que dice la celda", "Por qué no es una actividad", "Cómo se leyó",
 }
 
 
