@@ -13,14 +13,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from data_layer import loader, semaforo
-from tests.browser_support import CHROMIUM, launch_chromium, serve
+from data_layer import semaforo
+from tests.browser_support import launch_chromium
 from tests.conftest import ROOT
+from tests.test_browser_admin import first_day_server, idle, open_admin_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-PASSWORD = "clave-accesible-2025"
 VIEWER_PAGES = [  # url path, title
     ("", "Resumen"),
     ("avance", "Avance por trimestre"),
@@ -64,14 +64,9 @@ RUN_AXE = """async (excused) => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("no está /usr/bin/chromium (apt-get install chromium)")
-    path = tmp_path_factory.mktemp("accesible") / "tablero.duckdb"
-    loader.ensure_database(path)
-    log = tmp_path_factory.mktemp("accesible_server") / "streamlit.log"
-    with serve(path, log, {"TABLERO_ADMIN_PASSWORD": PASSWORD}) as url:
-        yield url
+def server(first_day_server):
+    """The database a fresh install builds from sample_data/, with administration."""
+    return first_day_server
 
 
 @pytest.fixture(scope="module")
@@ -86,12 +81,6 @@ def tab(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
-    page.wait_for_timeout(700)  # charts finish drawing
 
 
 def open_page(page, url: str, title: str) -> None:
@@ -113,13 +102,7 @@ def test_viewer_page_has_no_serious_accessibility_violation(server, tab, path, t
 
 
 def test_admin_page_has_no_serious_accessibility_violation(server, tab):
-    open_page(tab, server, "Resumen")
-    tab.get_by_text("Administración", exact=True).click()
-    tab.get_by_label("Contraseña de administración").fill(PASSWORD)
-    tab.get_by_role("button", name="Ingresar").click()
-    idle(tab)
-    tab.get_by_role("link", name="Cargar planes").click()
-    tab.get_by_role("heading", name="Cargar planes", exact=True).wait_for(timeout=30_000)
+    open_admin_page(tab, server)
     idle(tab)
     for name in ADMIN_TABS:
         tab.get_by_role("tab", name=name).click()
