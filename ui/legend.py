@@ -34,7 +34,8 @@ def avance_html(color: str, average: str, umbrales: Umbrales, explanation: str =
     tint, strong = semaforo.TINTS[color], semaforo.PALETTE[color]
     rule = html.escape(semaforo.worded(color, umbrales).split(" ", 1)[1])  # without the shape
     note = f"<br><span style='font-size:0.9em'>{html.escape(explanation)}</span>" if explanation else ""
-    shape = _swatch(strong, semaforo.ICONS[color]).replace("<span ", "<span aria-hidden='true' ", 1)
+    shape = (_swatch(strong, semaforo.ICONS[color]).replace("<span ", "<span aria-hidden='true' ", 1)
+             .replace("font-size:1.1em", "font-size:1.5em;vertical-align:-0.1em"))
     return (f"<div role='group' aria-label='Semáforo del avance general' style='background:{tint};"
             f"border:1px solid #555;border-left:0.6rem solid {strong};border-radius:0.5rem;"
             f"padding:0.6rem 0.9rem;color:#111;margin:0.3rem 0 0.6rem'>"
