@@ -447,12 +447,13 @@ class PandasTablero:
         df = df.fillna({c: 0 for c in df.columns if c not in ("entidad", "vigencia")})
         out = pd.DataFrame({
             "Entidad": df["entidad"], "Vigencia": df["vigencia"],
-            "Archivos importados": df["archivos"], "Actividades": df["n"],
+            "Archivos cargados": df["archivos"], "Actividades": df["n"],
             "Fase declarada": df["declaradas"], "Fase inferida": df["inferidas"],
             "Sin fase": df["sin_fase"], "Sin fecha límite": df["sin_fecha"],
             "Sin dependencia": df["n"] - df["con_oficina"], "Dependencias": df["oficinas"],
-            "Formas de escribirlas": df["escrituras"], "Cortes con seguimiento": df["cortes"],
-            "Errores": df["errores"], "Avisos": df["avisos"], "Filas omitidas": df["omitidas"]})
+            "Nombres distintos de dependencias": df["escrituras"], "Cortes con seguimiento": df["cortes"],
+            "Datos por corregir": df["errores"], "Datos por revisar": df["avisos"],
+            "Filas que no son actividades": df["omitidas"]})
         return out.sort_values(["Entidad", "Vigencia"]).reset_index(drop=True).astype(
             {c: "int64" for c in out.columns if c not in ("Entidad", "Vigencia")})
 
@@ -467,12 +468,14 @@ class PandasTablero:
         df = df.reset_index().sort_values(["imported_at", "import_id"])
         out = pd.DataFrame({
             "Entidad": df["entidad"], "Vigencia": df["vigencia"], "Archivo": df["source_file"],
-            "Formato": df["file_format"], "Estructura detectada": df["layout"],
+            "Tipo de archivo": df["file_format"], "Cómo se leyó": df["layout"],
             "Importado el": df["imported_at"], "Actividades nuevas": df["activities_added"],
             "Actividades actualizadas": df["activities_updated"],
-            "Lecturas nuevas": df["readings_added"], "Lecturas cambiadas": df["readings_changed"],
-            "Errores": df["e"].astype("int64"), "Avisos": df["w"].astype("int64"),
-            "Decisiones": df["i"].astype("int64"), "Filas omitidas": df["k"].astype("int64")})
+            "Reportes de avance nuevos": df["readings_added"],
+            "Reportes de avance que cambiaron": df["readings_changed"],
+            "Datos por corregir": df["e"].astype("int64"), "Datos por revisar": df["w"].astype("int64"),
+            "Notas de la lectura": df["i"].astype("int64"),
+            "Filas que no son actividades": df["k"].astype("int64")})
         return out.reset_index(drop=True)
 
     def import_issues(self, filters: Filters) -> pd.DataFrame:
@@ -486,9 +489,9 @@ class PandasTablero:
         df = pd.DataFrame({
             "Entidad": s["entidad"], "Archivo": s["source_file"], "_gravedad": s["severity"],
             "Hoja": s["sheet"], "Fila": s["row_number"], "Columna": s["col"],
-            "Valor en la celda": s["value"], "Qué pasó y cómo corregirlo": s["message"],
-            "Código": s["code"]}).reset_index(drop=True)
-        df.insert(2, "Gravedad", df["_gravedad"].map(lambda v: SEVERITY_LABELS.get(v, v)))
+            "Lo que dice la celda": s["value"], "Qué pasó y cómo corregirlo": s["message"],
+            "_codigo": s["code"]}).reset_index(drop=True)
+        df.insert(2, "Qué hacer", df["_gravedad"].map(lambda v: SEVERITY_LABELS.get(v, v)))
         return df
 
     def skipped_rows(self, filters: Filters) -> pd.DataFrame:
@@ -498,7 +501,7 @@ class PandasTablero:
             ["imported_at", "sheet", "row_number"])
         return pd.DataFrame({
             "Entidad": k["entidad"], "Archivo": k["source_file"], "Hoja": k["sheet"],
-            "Fila": k["row_number"], "Motivo": k["reason"],
+            "Fila": k["row_number"], "Por qué no es una actividad": k["reason"],
             "Contenido de la fila": k["content"]}).reset_index(drop=True)
 
     def inferred_phases(self, filters: Filters) -> pd.DataFrame:
@@ -511,7 +514,7 @@ class PandasTablero:
         df = pd.DataFrame({
             "Entidad": a["entidad"], "Vigencia": a["vigencia"], "Código": a["code"],
             "Actividad": a["name"], "_fase": a["phase"],
-            "Texto del que se infirió": a["phase_raw"]}).reset_index(drop=True)
+            "Por qué esa fase": a["phase_raw"]}).reset_index(drop=True)
         df.insert(4, "Fase inferida", df["_fase"].map(lambda c: PHASE_LABELS.get(c, c)))
         return df
 
@@ -521,11 +524,11 @@ class PandasTablero:
                                             on="activity_id").merge(p, on="plan_id")
         df = o.groupby(["entidad", "office_raw", "office"], as_index=False)["activity_id"].nunique()
         df["r"] = np.where(df["office_raw"] == df["office"], "No", "Sí")
-        df.columns = ["Entidad", "Como aparece en el plan", "Dependencia normalizada",
-                      "Actividades", "¿Se reescribió?"]
-        df = df[["Entidad", "Como aparece en el plan", "Dependencia normalizada", "Actividades",
-                 "¿Se reescribió?"]]
-        return df.sort_values(["¿Se reescribió?", "Entidad", "Dependencia normalizada",
+        df.columns = ["Entidad", "Como aparece en el plan", "Nombre en el tablero",
+                      "Actividades", "¿Cambió el nombre?"]
+        df = df[["Entidad", "Como aparece en el plan", "Nombre en el tablero", "Actividades",
+                 "¿Cambió el nombre?"]]
+        return df.sort_values(["¿Cambió el nombre?", "Entidad", "Nombre en el tablero",
                                "Como aparece en el plan"],
                               ascending=[False, True, True, True]).reset_index(drop=True)
 

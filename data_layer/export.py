@@ -2,8 +2,9 @@
 
 The page shows ``visible(df)`` and the download buttons write ``visible(df)``
 of the same DataFrame, produced by the same query function, so they cannot
-differ. The filter sentence travels with the data: the first CSV line
-(``# Filtros: …``, then a blank line) or the sheet "Filtros" of the workbook.
+differ. The CSV's first line is its header (a sentence above it would be
+read as the header by Excel and by any program); the filter sentence travels
+in the sheet "Filtros" of the workbook and is shown under the buttons.
 
 CSV: UTF-8 with BOM (Excel then keeps the accents), ``;`` between cells and
 ``,`` as decimal mark (what Excel configured for es-CO reads), dates
@@ -74,7 +75,12 @@ def _number_text(value: float, column: str) -> str:
 
 
 def to_csv_bytes(df: pd.DataFrame, description: str) -> bytes:
-    """The table as CSV bytes for Excel es-CO, the filter sentence first.
+    """The table as CSV bytes for Excel es-CO: the header is the first line.
+
+    The filter sentence (``description``) is not written into the CSV: a line
+    above the header makes Excel, pandas and any other program take it for
+    the header. It goes to the «Filtros» sheet of the XLSX
+    (:func:`to_xlsx_bytes`) and under the download buttons on screen.
 
     Written column by column: each distinct value of a column is turned into
     its cell text once (:func:`cell_text`, then CSV quoting) and the rows are
@@ -88,8 +94,6 @@ def to_csv_bytes(df: pd.DataFrame, description: str) -> bytes:
     out = io.BytesIO()
     head = io.StringIO()
     writer = csv.writer(head, delimiter=";", lineterminator="\r\n")
-    writer.writerow([f"# Filtros: {description}"])
-    writer.writerow([])
     writer.writerow([str(column) for column in table.columns])
     out.write(("\ufeff" + head.getvalue()).encode("utf-8"))
     del head

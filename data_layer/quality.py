@@ -1,5 +1,10 @@
 """The data-quality report: what each import understood, decided and left out.
 
+Written for a planning office, not for programmers: every column says, in
+plain Spanish, what to fix and where (file, sheet, row, column); no internal
+codes or importer jargon reach the table or its downloads (the issue code
+stays in the hidden ``_codigo`` column).
+
 Same contract as ``data_layer.queries``: ``(con, filters) -> DataFrame`` with
 Spanish column names. Only the plan-level filters (entidad, vigencia) apply:
 the report is about files and plans, not about activities at a cut-off.
@@ -14,7 +19,13 @@ from data_layer.model import PHASE_LABELS
 from data_layer.queries import limit_clause, map_each
 from data_layer.sql import PLAN_SCOPE, derived, run
 
-SEVERITY_LABELS = {"error": "Error", "aviso": "Aviso", "info": "Decisión del importador"}
+# What each severity asks of the person who keeps the plan.
+SEVERITY_LABELS = {"error": "Corregir", "aviso": "Revisar", "info": "Para su información"}
+# Column names shared by several tables of the report.
+TO_FIX = "Datos por corregir"  # errors: the value did not reach the dashboard
+TO_CHECK = "Datos por revisar"  # warnings: read, but worth a look
+NOT_ACTIVITIES = "Filas que no son actividades"  # skipped rows
+WHY_PHASE = "Por qué esa fase"  # of an inferred phase: «Inferida de la palabra «capacitar»»
 
 
 def _plans(filters: Filters) -> tuple[str, dict[str, object]]:
@@ -41,7 +52,7 @@ def plan_quality(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
             GROUP BY i.plan_id)
         SELECT p.entidad AS "Entidad", p.vigencia AS "Vigencia",
             (SELECT count(*) FROM import_file i WHERE i.plan_id = p.plan_id)
-                AS "Archivos importados",
+                AS "Archivos cargados",
             coalesce(q.n, 0) AS "Actividades",
             coalesce(q.declaradas, 0) AS "Fase declarada",
             coalesce(q.inferidas, 0) AS "Fase inferida",
@@ -49,11 +60,11 @@ def plan_quality(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
             coalesce(q.sin_fecha, 0) AS "Sin fecha límite",
             coalesce(q.n, 0) - coalesce(q.con_oficina, 0) AS "Sin dependencia",
             coalesce(q.oficinas, 0) AS "Dependencias",
-            coalesce(q.escrituras, 0) AS "Formas de escribirlas",
+            coalesce(q.escrituras, 0) AS "Nombres distintos de dependencias",
             coalesce(q.cortes, 0) AS "Cortes con seguimiento",
-            coalesce(imp.errores, 0) AS "Errores",
-            coalesce(imp.avisos, 0) AS "Avisos",
-            coalesce(omit.omitidas, 0) AS "Filas omitidas"
+            coalesce(imp.errores, 0) AS "{TO_FIX}",
+            coalesce(imp.avisos, 0) AS "{TO_CHECK}",
+            coalesce(omit.omitidas, 0) AS "{NOT_ACTIVITIES}"
         FROM p
         LEFT JOIN {derived(con)}.plan_calidad q ON q.plan_id = p.plan_id
         LEFT JOIN imp ON imp.plan_id = p.plan_id
@@ -75,13 +86,15 @@ def import_report(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
             FROM import_issue GROUP BY import_id),
         k AS (SELECT import_id, count(*) AS omitidas FROM skipped_row GROUP BY import_id)
         SELECT p.entidad AS "Entidad", p.vigencia AS "Vigencia", i.source_file AS "Archivo",
-            i.file_format AS "Formato", i.layout AS "Estructura detectada",
+            i.file_format AS "Tipo de archivo", i.layout AS "Cómo se leyó",
             i.imported_at AS "Importado el",
             i.activities_added AS "Actividades nuevas",
             i.activities_updated AS "Actividades actualizadas",
-            i.readings_added AS "Lecturas nuevas", i.readings_changed AS "Lecturas cambiadas",
-            coalesce(s.errores, 0) AS "Errores", coalesce(s.avisos, 0) AS "Avisos",
-            coalesce(s.decisiones, 0) AS "Decisiones", coalesce(k.omitidas, 0) AS "Filas omitidas"
+            i.readings_added AS "Reportes de avance nuevos",
+            i.readings_changed AS "Reportes de avance que cambiaron",
+            coalesce(s.errores, 0) AS "{TO_FIX}", coalesce(s.avisos, 0) AS "{TO_CHECK}",
+            coalesce(s.decisiones, 0) AS "Notas de la lectura",
+            coalesce(k.omitidas, 0) AS "{NOT_ACTIVITIES}"
         FROM import_file i JOIN p ON p.plan_id = i.plan_id
         LEFT JOIN s ON s.import_id = i.import_id
         LEFT JOIN k ON k.import_id = i.import_id
@@ -95,7 +108,7 @@ def import_issues(con: duckdb.DuckDBPyConnection, filters: Filters,
     keeps the first rows only (what a screen shows); see :func:`import_issues_count`."""
     sql, params = _issues_sql(filters)
     df = _rows(con, sql, params, limit)
-    df.insert(2, "Gravedad", df["_gravedad"].map(lambda s: SEVERITY_LABELS.get(s, s)))
+    df.insert(2, "Qué hacer", df["_gravedad"].map(lambda s: SEVERITY_LABELS.get(s, s)))
     return df
 
 
@@ -110,8 +123,8 @@ def _issues_sql(filters: Filters) -> tuple[str, dict[str, object]]:
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", i.source_file AS "Archivo", s.severity AS _gravedad,
             s.sheet AS "Hoja", s.row_number AS "Fila", s.col AS "Columna",
-            s.value AS "Valor en la celda", s.message AS "Qué pasó y cómo corregirlo",
-            s.code AS "Código"
+            s.value AS "Lo que dice la celda", s.message AS "Qué pasó y cómo corregirlo",
+            s.code AS _codigo
         FROM import_issue s
         JOIN import_file i ON i.import_id = s.import_id
         JOIN p ON p.plan_id = i.plan_id
@@ -137,7 +150,8 @@ def _skipped_sql(filters: Filters) -> tuple[str, dict[str, object]]:
     return f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", i.source_file AS "Archivo", k.sheet AS "Hoja",
-            k.row_number AS "Fila", k.reason AS "Motivo", k.content AS "Contenido de la fila"
+            k.row_number AS "Fila", k.reason AS "Por qué no es una actividad",
+            k.content AS "Contenido de la fila"
         FROM skipped_row k
         JOIN import_file i ON i.import_id = k.import_id
         JOIN p ON p.plan_id = i.plan_id
@@ -164,7 +178,7 @@ def _inferred_sql(filters: Filters) -> tuple[str, dict[str, object]]:
     return f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", p.vigencia AS "Vigencia", a.code AS "Código",
-            a.name AS "Actividad", a.phase AS _fase, a.phase_raw AS "Texto del que se infirió"
+            a.name AS "Actividad", a.phase AS _fase, a.phase_raw AS "{WHY_PHASE}"
         FROM activity a JOIN p ON p.plan_id = a.plan_id
         WHERE a.phase_source = 'inferida'
         ORDER BY "Entidad", "Vigencia", a.seq, a.activity_id
@@ -196,12 +210,12 @@ def office_merges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     return run(con, f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", o.office_raw AS "Como aparece en el plan",
-            o.office AS "Dependencia normalizada",
+            o.office AS "Nombre en el tablero",
             CAST(sum(o.actividades) AS BIGINT) AS "Actividades",
-            CASE WHEN o.office_raw = o.office THEN 'No' ELSE 'Sí' END AS "¿Se reescribió?"
+            CASE WHEN o.office_raw = o.office THEN 'No' ELSE 'Sí' END AS "¿Cambió el nombre?"
         FROM {derived(con)}.oficina_escritura o
         JOIN p ON p.plan_id = o.plan_id
         GROUP BY ALL
-        ORDER BY "¿Se reescribió?" DESC, "Entidad", "Dependencia normalizada",
+        ORDER BY "¿Cambió el nombre?" DESC, "Entidad", "Nombre en el tablero",
             "Como aparece en el plan"
     """, params)

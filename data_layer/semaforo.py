@@ -22,6 +22,15 @@ PALETTE = {  # Okabe-Ito vermillion, yellow, bluish green; a neutral grey
     "verde": "#009E73",
     "gris": "#BBBBBB",
 }
+# Light backgrounds of the same hues for a card or a table cell: dark text on
+# them keeps more than 7:1 contrast, the strong colour goes in the border and
+# the shape (a vermillion or yellow background under text would fail WCAG).
+TINTS = {
+    "rojo": "#FBE3D6",
+    "amarillo": "#FBF7CF",
+    "verde": "#D5F0E7",
+    "gris": "#EEEEEE",
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,10 @@ class Umbrales:
             return "amarillo"
         return "rojo"
 
+    def rule(self, color: str) -> str:
+        """What puts a value in ``color``: ``"rojo"`` → ``"menos de 60 %"``."""
+        return dict(self.legend())[color]
+
     def legend(self) -> list[tuple[str, str]]:
         """(colour, Spanish explanation) in reading order, for the legend."""
         rojo, verde = es_co.percent(self.rojo, 0), es_co.percent(self.verde, 0)
@@ -75,3 +88,8 @@ def sql_case(column: str) -> str:
 def label(color: str) -> str:
     """``"rojo"`` → ``"■ Rojo"``: shape and word, never colour alone."""
     return f"{ICONS[color]} {NAMES[color]}"
+
+
+def worded(color: str, umbrales: Umbrales) -> str:
+    """``"rojo"`` → ``"■ Rojo — menos de 60 %"``: shape, word and the rule."""
+    return f"{label(color)} — {umbrales.rule(color)}"

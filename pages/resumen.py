@@ -1,7 +1,7 @@
 """Resumen: the state of the plan at a glance, for the mayor."""
 import streamlit as st
 
-from data_layer import es_co, queries, semaforo, totals
+from data_layer import es_co, queries, totals
 from data_layer.queries import AVANCE
 from ui import charts, data, drilldown, layout, legend, presentation, tables
 
@@ -27,8 +27,8 @@ with layout.guard("el resumen"):
         shown = (es_co.percent(kpis[AVANCE]) or "Sin dato") if value is None \
             else es_co.integer(value)
         column.metric(label, shown, help=help_text, border=True)
-    sign = semaforo.label(kpis["_semaforo"])
-    st.markdown(f"**Avance general {sign}.** {queries.explain_average(kpis)}")
+    legend.show_avance(kpis["_semaforo"], es_co.percent(kpis[AVANCE]) or "sin dato",
+                       filters.umbrales, queries.explain_average(kpis))
     notes = []
     if kpis["En curso"]:
         notes.append(f"Además, {es_co.integer(kpis['En curso'])} en curso (con avance, sin "

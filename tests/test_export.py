@@ -31,9 +31,13 @@ def test_csv_for_excel_es_co(activities):
     data = export.to_csv_bytes(activities, description)
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel keeps the accents
     rows = _csv_rows(data)
-    assert rows[0] == [f"# Filtros: {description}"]
-    assert rows[1] == []
-    header, body = rows[2], rows[3:]
+    # The header is the first line (Excel, pandas and people read it as such);
+    # the filter sentence is in the XLSX's «Filtros» sheet, not above the header.
+    first_line = data.split(b"\r\n", 1)[0]
+    assert first_line == ("\ufeff" + ";".join(export.visible(activities).columns)).encode("utf-8")
+    assert first_line.startswith("\ufeffEntidad;Vigencia;Código;Actividad;".encode("utf-8"))
+    assert description not in data.decode("utf-8-sig")
+    header, body = rows[0], rows[1:]
     assert header == list(export.visible(activities).columns)
     assert "_id" not in header and "_filtro" not in header
     assert len(body) == 9
@@ -49,10 +53,15 @@ def test_csv_for_excel_es_co(activities):
     assert data.decode("utf-8-sig").count("\r\n") == len(rows)
 
 
-def test_description_with_separators_stays_one_cell():
+def test_the_filter_sentence_is_not_in_the_csv_but_in_the_xlsx():
     description = 'Filtros; con "comillas"\ny salto'
-    rows = _csv_rows(export.to_csv_bytes(pd.DataFrame({"a": [1]}), description))
-    assert rows[0] == [f"# Filtros: {description}"]
+    frame = pd.DataFrame({"a": [1]})
+    assert export.to_csv_bytes(frame, description) == "\ufeffa\r\n1\r\n".encode("utf-8")
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(frame, description)))
+    assert book.sheetnames == ["Datos", "Filtros"]
+    assert [row for row in book["Datos"].iter_rows(values_only=True)] == [("a",), (1,)]
+    assert [row for row in book["Filtros"].iter_rows(values_only=True)] == [
+        ("Filtros aplicados",), (description,)]
 
 
 @pytest.mark.parametrize(("text", "written"), [
@@ -68,7 +77,7 @@ def test_description_with_separators_stays_one_cell():
 def test_formula_like_text_is_neutralised(text, written):
     df = pd.DataFrame({"Texto": [text], "Número": [-5.0]})
     rows = _csv_rows(export.to_csv_bytes(df, "prueba"))
-    assert rows[3] == [written, "-5"]
+    assert rows[1] == [written, "-5"]
     sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(df, "prueba")))["Datos"]
     # XML turns a carriage return into a line feed; the apostrophe is what matters
     assert (sheet["A2"].value or "") == written.replace("\r", "\n")
@@ -91,7 +100,7 @@ def test_xlsx_has_the_same_rows_and_the_filters(activities):
     shown = export.visible(activities)
     assert list(values[0]) == list(shown.columns)
     assert len(values) == 1 + len(shown)
-    csv_body = _csv_rows(export.to_csv_bytes(activities, description))[3:]
+    csv_body = _csv_rows(export.to_csv_bytes(activities, description))[1:]
     for xlsx_row, csv_row in zip(values[1:], csv_body, strict=True):
         as_text = [export.cell_text(v, c) if v is not None else ""
                    for v, c in zip(xlsx_row, shown.columns, strict=True)]
@@ -106,8 +115,8 @@ def test_xlsx_has_the_same_rows_and_the_filters(activities):
 def test_datetimes_keep_their_time(con):
     report = quality.import_report(con, Filters())
     rows = _csv_rows(export.to_csv_bytes(report, "prueba"))
-    header = rows[2]
-    assert rows[3][header.index("Importado el")] == "08/04/2022 09:30"
+    header = rows[0]
+    assert rows[1][header.index("Importado el")] == "08/04/2022 09:30"
 
 
 @pytest.mark.parametrize(("value", "column", "text"), [

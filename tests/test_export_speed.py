@@ -79,9 +79,7 @@ def ref_to_csv_bytes(df: pd.DataFrame, description: str) -> bytes:
     table = ref_visible(df)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([f"# Filtros: {description}"])
-    writer.writerow([])
-    writer.writerow([str(column) for column in table.columns])
+    writer.writerow([str(column) for column in table.columns])  # the header first
     columns = list(table.columns)
     for row in table.itertuples(index=False, name=None):
         writer.writerow([ref_cell_text(value, str(col)) for value, col in zip(row, columns,
@@ -264,7 +262,7 @@ def test_synthetic_activities_are_written_the_same(synthetic_activities):
     table = synthetic_activities
     assert len(table) == 5000
     data = assert_same_csv(table, Filters().describe(len(table)))
-    assert data.count(b"\r\n") == 5000 + 3
+    assert data.count(b"\r\n") == 5000 + 1
     with mock.patch.object(export, "CSV_BLOCK_ROWS", 7):  # blocks that end mid-table
         assert_same_csv(table)
     assert_same_xlsx(table.head(1500))

@@ -154,13 +154,13 @@ def assert_csv_of(got: bytes, full: pd.DataFrame, description: str) -> None:
     and the rows around the screen's edge and at the end, cell by cell (the
     whole file is compared byte for byte on the shorter tables)."""
     rows = csv_rows(got)
-    assert len(rows) == 3 + len(full)
-    assert rows[:3] == [[f"# Filtros: {description}"], [], list(full.columns)]
+    assert len(rows) == 1 + len(full)
+    assert rows[0] == list(full.columns)  # the header first; the filters go to the XLSX
     columns = list(full.columns)
     for index in (0, N - 1, N, len(full) // 2, len(full) - 1):
         expected = [export.cell_text(value, column) for value, column in
                     zip(full.iloc[index].tolist(), columns, strict=True)]
-        assert rows[3 + index] == expected, index
+        assert rows[1 + index] == expected, index
 
 
 def notes(at: AppTest) -> list[str]:
@@ -212,8 +212,8 @@ def test_counts_and_limits_agree_with_the_full_queries(con):
         assert len(first) == N
         pd.testing.assert_frame_equal(first, full.head(N))
     issues = quality.import_issues(con, NATIONAL, N)
-    assert list(issues["Gravedad"].head(ISSUES // 10)) == ["Error"] * (ISSUES // 10)
-    assert set(issues["Gravedad"].iloc[ISSUES // 10:]) == {"Aviso"}
+    assert list(issues["Qué hacer"].head(ISSUES // 10)) == ["Corregir"] * (ISSUES // 10)
+    assert set(issues["Qué hacer"].iloc[ISSUES // 10:]) == {"Revisar"}
 
 
 def test_a_limit_is_a_bound_number_never_text(con):
@@ -310,7 +310,7 @@ def test_calidad_shows_the_first_rows_of_each_long_list(large_env, con, download
         "Se muestran las primeras 1.000 de 1.500 filas; las descargas traen las 1.500.",
         "Se muestran las primeras 1.000 de 2.500 filas; las descargas traen las 2.500."]:
         assert note in shown_notes
-    for column in ["Texto del que se infirió", "Contenido de la fila", "Valor en la celda"]:
+    for column in ["Por qué esa fase", "Contenido de la fila", "Lo que dice la celda"]:
         assert len(table_with(at, column)) == N
     assert sorted(limits) == sorted([
         ("import_issues", N, N), ("inferred_phases", N, N), ("skipped_rows", N, N)])
@@ -322,7 +322,7 @@ def test_calidad_shows_the_first_rows_of_each_long_list(large_env, con, download
         full = tables.shown(query(con, filters))
         got = downloads[f"csv_{key}"]()
         assert got == export.to_csv_bytes(full, description), key
-        assert len(csv_rows(got)) == 3 + total
+        assert len(csv_rows(got)) == 1 + total
     assert not any(button.disabled for button in excel_buttons(at))
     # The workbook too: a header row and every skipped row.
     book = openpyxl.load_workbook(io.BytesIO(downloads["xlsx_calidad_filas"]()), read_only=True)

@@ -326,20 +326,22 @@ def test_drill_describes_the_selection():
 
 def test_plan_quality(con):
     plans = quality.plan_quality(con, Filters())
-    assert plans[["Entidad", "Archivos importados", "Fase declarada", "Fase inferida",
-                  "Cortes con seguimiento", "Errores", "Avisos", "Filas omitidas"]
+    assert plans[["Entidad", "Archivos cargados", "Fase declarada", "Fase inferida",
+                  "Cortes con seguimiento", "Datos por corregir", "Datos por revisar",
+                  "Filas que no son actividades"]
                  ].values.tolist() == [[CARTAGO, 2, 0, 9, 4, 1, 1, 2],
                                        [SANATORIO, 1, 9, 0, 1, 0, 1, 1]]
 
 
 def test_import_report_and_issues(con):
     report = quality.import_report(con, Filters(entidad=(CARTAGO,)))
-    assert report[["Archivo", "Lecturas nuevas", "Lecturas cambiadas", "Errores", "Avisos",
-                   "Filas omitidas"]].values.tolist() == [
+    assert report[["Archivo", "Reportes de avance nuevos", "Reportes de avance que cambiaron",
+                   "Datos por corregir", "Datos por revisar",
+                   "Filas que no son actividades"]].values.tolist() == [
         ["002_cartago_plan_2024.xlsx", 18, 0, 0, 1, 2],
         ["002_cartago_seguimiento_T4.xlsx", 18, 1, 1, 0, 0]]
     issues = quality.import_issues(con, Filters())
-    assert list(issues["Gravedad"]) == ["Error", "Aviso", "Aviso", "Decisión del importador"]
+    assert list(issues["Qué hacer"]) == ["Corregir", "Revisar", "Revisar", "Para su información"]
     assert len(quality.skipped_rows(con, Filters())) == 3
 
 
@@ -347,8 +349,8 @@ def test_inferred_phases_and_office_merges(con):
     assert len(quality.inferred_phases(con, Filters())) == 9
     assert quality.inferred_phases(con, Filters(entidad=(SANATORIO,))).empty
     merges = quality.office_merges(con, Filters(entidad=(CARTAGO,)))
-    rewritten = merges[merges["¿Se reescribió?"] == "Sí"]
-    assert rewritten[["Como aparece en el plan", "Dependencia normalizada", "Actividades"]
+    rewritten = merges[merges["¿Cambió el nombre?"] == "Sí"]
+    assert rewritten[["Como aparece en el plan", "Nombre en el tablero", "Actividades"]
                      ].values.tolist() == [
         ["Sec. de Planeación, Medio Ambiente y Desarrollo Economico", PLANEACION_CARTAGO, 7],
         ["Sec. de Sevicios Administrativos", SERVICIOS, 1]]

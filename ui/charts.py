@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data_layer import es_co, semaforo, status, totals
+from data_layer import drill, es_co, semaforo, status, totals
 from data_layer.filters import Filters
 from data_layer.normalise.text import visible
 from data_layer.queries import AVANCE
@@ -478,3 +478,20 @@ def activity_readings(history: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(range=[0, 110], title="Avance (%)", ticksuffix=" %")
     fig.update_layout(showlegend=False)
     return _base(fig, 300)
+
+
+def bar_choices(fig: go.Figure) -> dict[str, str]:
+    """Every clickable bar (or point) of ``fig`` as ``{_filtro JSON: Spanish
+    words}``, in drawing order: what a keyboard user chooses from instead of
+    clicking (a Plotly bar cannot be reached with Tab)."""
+    choices: dict[str, str] = {}
+    for trace in fig.data:
+        custom = getattr(trace, "customdata", None)
+        if custom is None:
+            continue
+        for item in custom:
+            first = item[0] if isinstance(item, (list, tuple, np.ndarray)) and len(item) else item
+            if isinstance(first, str) and first.startswith("{") and first not in choices:
+                words = drill.describe(drill.decode(first)) or "todas las actividades"
+                choices[first] = words[:1].upper() + words[1:]
+    return choices

@@ -49,6 +49,8 @@ def chart(fig: go.Figure, key: str, filters: Filters, hint: str = HINT) -> None:
     points = event.selection.points if event and event.selection else []
     drill_json = selected_filter(points)
     if drill_json is None:
+        drill_json = _keyboard_choice(fig, key, generation)
+    if drill_json is None:
         st.caption(hint)
         return
     _activities_panel(key, filters, drill_json)
@@ -62,6 +64,17 @@ def listing(key: str, filters: Filters, drill_json: str, widget_key: str) -> Non
 
 def _unselect(widget_key: str) -> None:
     st.session_state[widget_key] = None
+
+
+def _keyboard_choice(fig: go.Figure, key: str, generation: int) -> str | None:
+    """The same choice as a click, from a list that Tab, the arrows and Enter
+    reach (a Plotly bar cannot be focused): WCAG 2.1.1, keyboard."""
+    choices = charts.bar_choices(fig)
+    if not choices:
+        return None
+    return st.selectbox("Ver las actividades de una barra", list(choices),
+                        format_func=choices.get, index=None, key=f"{key}__teclado__{generation}",
+                        placeholder="Elija una barra de la gráfica (también con el teclado)…")
 
 
 def _clear(key: str) -> None:

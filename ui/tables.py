@@ -17,6 +17,7 @@ import streamlit as st
 
 from data_layer import es_co, export
 from data_layer.normalise.text import visible
+from ui import legend
 
 MAX_ROWS = 1_000  # rows a table shows on screen; its downloads carry every row
 # Cells (rows × columns) up to which the server writes an .xlsx: openpyxl turns
@@ -30,6 +31,7 @@ LONG_TEXT = {
     "Actividad", "Objetivo", "Producto / meta", "Indicador", "Observación", "Evidencia",
     "Dependencias", "Medio de verificación", "Fase según el plan", "Texto del que se infirió",
     "Qué pasó y cómo corregirlo", "Contenido de la fila", "Valor",
+    "Por qué esa fase", "Lo que dice la celda", "Por qué no es una actividad", "Cómo se leyó",
 }
 
 
@@ -99,7 +101,8 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], *, key: str,
         file_name=f"{file_name}.csv", mime=export.CSV_MIME, key=f"csv_{key}",
         on_click="ignore", icon=":material/download:",
         help="Para Excel en español (Colombia): separador «;», coma decimal, "
-             "fechas dd/mm/aaaa. La primera línea dice qué filtros se aplicaron.")
+             "fechas dd/mm/aaaa. La primera línea trae los nombres de las columnas; los "
+             "filtros aplicados van en la hoja «Filtros» del Excel.")
     right.download_button(
         "Descargar Excel", data=xlsx_data,
         file_name=f"{file_name}.xlsx", mime=export.XLSX_MIME, key=f"xlsx_{key}",
@@ -143,7 +146,10 @@ def _styled(table: pd.DataFrame):
         for column in table.columns
         if not pd.api.types.is_string_dtype(table[column])
     }
-    return table.style.format(formats, na_rep="")
+    styled = table.style.format(formats, na_rep="")
+    if "Semáforo" in table.columns:  # its colour behind the shape and word
+        styled = styled.map(legend.cell_style, subset=["Semáforo"])
+    return styled
 
 
 def _column_config(table: pd.DataFrame) -> dict:

@@ -15,7 +15,7 @@ from data_layer.model import (AVANCE, AVISO, DECLARED, ERROR, ILEGIBLE, INFERRED
                               SIN_REPORTE, Activity, Issue, Office, Reading)
 from data_layer.normalise.dates import cuatrimestre_end, month_end, parse_date, quarter_end
 from data_layer.normalise.offices import canonical_office, normalise_offices
-from data_layer.normalise.phases import declared_phase, infer_phase
+from data_layer.normalise.phases import declared_phase, infer_phase_words, inferred_from
 from data_layer.normalise.progress import column_is_fraction, parse_progress
 from data_layer.normalise.text import clean, despace, fold
 
@@ -119,8 +119,8 @@ def fill_phase(act: Activity, table: Table, raw: RawActivity, issues: list[Issue
         if found:
             act.phase, act.phase_source, act.phase_raw = found, DECLARED, text
             return
-    phase, keyword = infer_phase(act.name, act.objective, act.product)
-    act.phase, act.phase_source, act.phase_raw = phase, INFERRED, keyword
+    phase, words = infer_phase_words(act.name, act.objective, act.product)
+    act.phase, act.phase_source, act.phase_raw = phase, INFERRED, inferred_from(words)
 
 
 def fill_offices(act: Activity, table: Table, raw: RawActivity, sheet_office: str | None,

@@ -179,3 +179,44 @@ def infer_phase(*texts: object) -> tuple[str, str | None]:
         if keyword is not None:
             return keyword.phase, keyword.keyword
     return UNCLASSIFIED, None
+
+
+def infer_phase_words(*texts: object) -> tuple[str, str | None]:
+    """(phase key, the words of the activity that decided it) — as ``infer_phase``,
+    but the second item is the whole word(s) as the plan wrote them
+    («capacitar» from «Conformar y capacitar un equipo…»), never the keyword's
+    stem («capacit»), which is vocabulary, not Spanish."""
+    for text in texts:
+        folded = fold(text)
+        keyword = _best_match(folded)
+        if keyword is not None:
+            return keyword.phase, _whole_words(str(text), folded, keyword)
+    return UNCLASSIFIED, None
+
+
+_WORD = re.compile(r"[^\W_]+|%")
+
+
+def _whole_words(text: str, folded: str, keyword: _Keyword) -> str:
+    """The words of ``text`` that ``keyword`` matched, with their accents and
+    punctuation between them; the folded words if the two cannot be lined up."""
+    match = keyword.pattern.search(folded)
+    assert match is not None  # _best_match found it
+    first = folded.count(" ", 0, match.start())
+    count = match.group(0).count(" ") + 1
+    tokens = [(m.start(), m.end(), fold(m.group(0))) for m in _WORD.finditer(text)]
+    words = [(start, end) for start, end, token in tokens for _ in token.split()]
+    if " ".join(token for _, _, token in tokens if token) != folded or first + count > len(words):
+        return match.group(0)
+    found = text[words[first][0]:words[first + count - 1][1]]
+    if found[:1].isupper() and found[1:2].islower():  # «Capacitar» at the start of a sentence
+        found = found[0].lower() + found[1:]
+    return " ".join(found.split())
+
+
+def inferred_from(words: str | None) -> str | None:
+    """What a person reads for an inferred phase: «Inferida de la palabra «capacitar»»."""
+    if not words:
+        return None
+    noun = "las palabras" if len(words.split()) > 1 else "la palabra"
+    return f"Inferida de {noun} «{words}»"

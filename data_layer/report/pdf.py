@@ -32,7 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from data_layer import es_co, semaforo
+from data_layer import es_co, quality, semaforo
 from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 from data_layer.report import charts
@@ -380,6 +380,6 @@ def _method(report: Report, st) -> list[Flowable]:
     if not report.sources.empty:
         parts.append(Paragraph("Archivos de los que salen las cifras", st["h2"]))
         columns = [("Entidad", 3.6), ("Vigencia", 1.5), ("Archivo", 6.3), ("Importado el", 2.6),
-                   ("Errores", 1.4), ("Avisos", 1.4), ("Filas omitidas", 1.6)]
+                   (quality.TO_FIX, 1.4), (quality.TO_CHECK, 1.4), (quality.NOT_ACTIVITIES, 1.6)]
         parts.append(blocks.table(report.sources, columns, st))
     return parts
