@@ -36,10 +36,13 @@ PAGES = [
 ]
 
 # Less empty space above the page title (the default suits a blog, not a
-# dashboard), and metric labels that wrap instead of ending in "…".
+# dashboard), and metric labels and values («Sin dato») that wrap instead of
+# ending in "…".
 st.html("""<style>
 [data-testid='stMainBlockContainer'] {padding-top: 2.5rem}
 [data-testid='stMetricLabel'] * {white-space: normal !important; overflow: visible !important;
+                                 text-overflow: clip !important}
+[data-testid='stMetricValue'] * {white-space: normal !important; overflow: visible !important;
                                  text-overflow: clip !important}
 </style>""")
 
