@@ -58,7 +58,7 @@ st.html(f"""<style>
 @media (min-width: 769px) {{ .tablero-filtros {{display: none}} }}
 body:not(:has([data-testid='stExpandSidebarButton'])) .tablero-filtros {{display: none}}
 </style>
-<button type="button" class="tablero-filtros" data-abrir-filtros>☰ Filtros</button>
+<button type="button" class="tablero-filtros" data-abrir-filtros><span aria-hidden="true">☰</span> Filtros</button>
 <script>{ES_JS}</script>""", unsafe_allow_javascript=True)
 
 # Administrative pages exist in the navigation only for a logged-in session

@@ -209,15 +209,26 @@
   });
   fixTree(document.body);
 
-  // «Filtros»: on a phone the sidebar starts closed; this button opens it.
+  // «Filtros»: on a phone the sidebar starts closed; this button opens it. A
+  // page chosen in the sidebar's menu closes it again (Streamlit leaves it
+  // open over the new page).
+  const NARROW = 768;  // px: Streamlit's "md" breakpoint, below which it starts closed
+  function click(selector) {
+    const found = document.querySelector(selector);
+    const button = found && (found.matches("button") ? found : found.querySelector("button"));
+    if (button) {
+      button.click();
+    }
+  }
   document.addEventListener("click", (event) => {
-    const button = event.target.closest && event.target.closest("[data-abrir-filtros]");
-    if (!button) {
+    if (!event.target.closest) {
       return;
     }
-    const expand = document.querySelector("[data-testid='stExpandSidebarButton']");
-    if (expand) {
-      expand.click();
+    if (event.target.closest("[data-abrir-filtros]")) {
+      click("[data-testid='stExpandSidebarButton']");
+    } else if (event.target.closest("[data-testid='stSidebarNavLink']")
+               && window.innerWidth <= NARROW) {
+      click("[data-testid='stSidebarCollapseButton']");
     }
   });
 })();
