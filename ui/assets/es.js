@@ -45,6 +45,9 @@
     "Hide password text": "Ocultar la contraseña",
     // File uploader
     "Upload": "Subir archivo",
+    "file upload": "Subir archivo",
+    "add icon": "agregar",
+    "upload icon": "subir",
     "Browse files": "Buscar archivo",
     "Add files": "Agregar archivos",
     "Drag and drop file here": "Arrastre el archivo aquí",
@@ -103,6 +106,9 @@
 
   // Texts with a part that changes.
   const PATTERNS = [
+    [/^(\d+)\.(\d)\s*([KMG]?B)$/, (m, whole, tenth, unit) => `${whole},${tenth} ${unit}`],
+    [/^(.+), (\d+)\.(\d)\s*([KMG]?B)$/,
+      (m, name, whole, tenth, unit) => `${name}, ${whole},${tenth} ${unit}`],
     [/^(\d+(?:[.,]\d+)?)\s*([KMG]?B) per file(.*)$/,
       (m, n, unit, rest) => `Hasta ${n.replace(".", ",")} ${unit} por archivo${rest}`],
     [/^Limit (\d+(?:[.,]\d+)?)\s*([KMG]?B) per file(.*)$/,
