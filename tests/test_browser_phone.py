@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from data_layer import loader
-from tests.browser_support import CHROMIUM, launch_chromium, serve
+from tests.browser_support import (CHROMIUM, VIEWER_PAGES, idle, launch_chromium, open_page,
+                                   serve_sample)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -21,15 +21,7 @@ pytestmark = pytest.mark.browser
 SHOTS = ROOT / "tests" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
-PAGES = [  # url path, title
-    ("", "Resumen"),
-    ("avance", "Avance por trimestre"),
-    ("dependencias", "Por dependencia"),
-    ("fases", "Por fase del ciclo"),
-    ("actividades", "Actividades"),
-    ("presentacion", "Rendición de cuentas"),
-    ("calidad", "Calidad de los datos"),
-]
+PAGES = VIEWER_PAGES
 # The sample plan that has no follow-up yet: its average is «Sin dato».
 WITHOUT_FOLLOW_UP = "?entidad=Municipio+de+Candelaria"
 
@@ -52,9 +44,7 @@ CUT_LABELS = """() => [...document.querySelectorAll('.stPlotlyChart')].flatMap(c
 def server(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip("no está /usr/bin/chromium (apt-get install chromium)")
-    path = tmp_path_factory.mktemp("telefono") / "tablero.duckdb"
-    loader.ensure_database(path)
-    with serve(path, tmp_path_factory.mktemp("telefono_server") / "streamlit.log") as url:
+    with serve_sample(tmp_path_factory.mktemp("telefono")) as url:
         yield url
 
 
@@ -79,16 +69,6 @@ def laptop(browser):
     context.close()
 
 
-def idle(tab) -> None:
-    tab.wait_for_timeout(300)
-    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
-    tab.wait_for_timeout(700)
-
-
-def open_page(tab, url: str, title: str) -> None:
-    tab.goto(url)
-    tab.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
-    idle(tab)
 
 
 def sidebar_open(tab) -> bool:

@@ -15,8 +15,8 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from data_layer import loader
-from tests.browser_support import CHROMIUM, launch_chromium, serve
+from tests.browser_support import (CHROMIUM, VIEWER_PAGES, idle, launch_chromium, open_page,
+                                   serve_sample)
 from tests.conftest import ROOT
 from tests.fixtures import builders
 
@@ -24,15 +24,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "clave-idioma-2025-larga"
 SHOTS = ROOT / "tests" / "screenshots"
-PAGES = [  # url path, title
-    ("", "Resumen"),
-    ("avance", "Avance por trimestre"),
-    ("dependencias", "Por dependencia"),
-    ("fases", "Por fase del ciclo"),
-    ("actividades", "Actividades"),
-    ("presentacion", "Rendición de cuentas"),
-    ("calidad", "Calidad de los datos"),
-]
+PAGES = VIEWER_PAGES
 # English a Streamlit page shows by itself (whole words, as written).
 ENGLISH = re.compile(  # any case: also «file upload», «add icon»
     r"\b(Select all|Select \d+ matches|Upload|Browse|Drag and drop|per file|Page not found|"
@@ -83,10 +75,8 @@ def english(tab) -> list[str]:
 def server(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip("no está /usr/bin/chromium (apt-get install chromium)")
-    path = tmp_path_factory.mktemp("idioma") / "tablero.duckdb"
-    loader.ensure_database(path)
-    log = tmp_path_factory.mktemp("idioma_server") / "streamlit.log"
-    with serve(path, log, {"TABLERO_ADMIN_PASSWORD": PASSWORD}) as url:
+    with serve_sample(tmp_path_factory.mktemp("idioma"),
+                      {"TABLERO_ADMIN_PASSWORD": PASSWORD}) as url:
         yield url
 
 
@@ -103,16 +93,6 @@ def tab(browser):
     context.close()
 
 
-def idle(tab) -> None:
-    tab.wait_for_timeout(300)
-    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
-    tab.wait_for_timeout(700)
-
-
-def open_page(tab, url: str, title: str) -> None:
-    tab.goto(url)
-    tab.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
-    idle(tab)
 
 
 @pytest.mark.parametrize(("path", "title"), PAGES)
