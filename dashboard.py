@@ -18,8 +18,12 @@ st.set_page_config(
     # favicon from fonts.gstatic.com, and the dashboard must work offline.
     page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    # Open on a computer, closed on a phone (at most 768 px wide), where it
+    # would cover the page: there the «Filtros» button below opens it.
+    initial_sidebar_state="auto",
 )
+
+ES_JS = (Path(__file__).parent / "ui" / "assets" / "es.js").read_text(encoding="utf-8")
 
 PAGES = [
     st.Page("pages/resumen.py", title="Resumen", icon=":material/dashboard:", default=True),
@@ -32,12 +36,30 @@ PAGES = [
 ]
 
 # Less empty space above the page title (the default suits a blog, not a
-# dashboard), and metric labels that wrap instead of ending in "…".
+# dashboard), and metric labels and values («Sin dato») that wrap instead of
+# ending in "…".
 st.html("""<style>
 [data-testid='stMainBlockContainer'] {padding-top: 2.5rem}
 [data-testid='stMetricLabel'] * {white-space: normal !important; overflow: visible !important;
                                  text-overflow: clip !important}
+[data-testid='stMetricValue'] * {white-space: normal !important; overflow: visible !important;
+                                 text-overflow: clip !important}
 </style>""")
+
+# Streamlit's own texts in Spanish, lang="es", and the «Filtros» button of
+# narrow screens (ui/assets/es.js; the button is hidden where the sidebar fits).
+st.html(f"""<style>
+[data-testid='stElementContainer']:has(.tablero-filtros) {{position: absolute; width: 0;
+  height: 0}}
+.tablero-filtros {{position: fixed; top: .75rem; left: 3.75rem; z-index: 1000001;
+  display: inline-flex; align-items: center; gap: .4rem; font: inherit; font-size: .95rem;
+  padding: .3rem .9rem; border-radius: .5rem; border: 1px solid #0072B2; color: #0072B2;
+  background: white; cursor: pointer}}
+@media (min-width: 769px) {{ .tablero-filtros {{display: none}} }}
+body:not(:has([data-testid='stExpandSidebarButton'])) .tablero-filtros {{display: none}}
+</style>
+<button type="button" class="tablero-filtros" data-abrir-filtros><span aria-hidden="true">☰</span> Filtros</button>
+<script>{ES_JS}</script>""", unsafe_allow_javascript=True)
 
 # Administrative pages exist in the navigation only for a logged-in session
 # (and each one checks again: see ui/admin.py).

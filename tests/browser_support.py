@@ -80,3 +80,41 @@ def serve(db_path: Path, log: Path, extra_env: dict[str, str] | None = None) -> 
         assert "Traceback" not in log.read_text(errors="replace"), log.read_text()
 
 
+
+
+# Every page a viewer has: url path and title (tests/test_browser_phone.py, test_spanish.py).
+VIEWER_PAGES = [
+    ("", "Resumen"),
+    ("avance", "Avance por trimestre"),
+    ("dependencias", "Por dependencia"),
+    ("fases", "Por fase del ciclo"),
+    ("actividades", "Actividades"),
+    ("presentacion", "Rendición de cuentas"),
+    ("calidad", "Calidad de los datos"),
+]
+
+
+@contextlib.contextmanager
+def serve_sample(directory: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """:func:`serve` over the database a first start builds from sample_data/,
+    made in ``directory``."""
+    from data_layer import loader
+
+    path = directory / "tablero.duckdb"
+    loader.ensure_database(path)
+    with serve(path, directory / "streamlit.log", extra_env) as url:
+        yield url
+
+
+def idle(tab) -> None:
+    """Wait until the page stopped running."""
+    tab.wait_for_timeout(300)
+    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
+    tab.wait_for_timeout(700)
+
+
+def open_page(tab, url: str, title: str) -> None:
+    """Go to ``url`` and wait for the page's title and the end of its run."""
+    tab.goto(url)
+    tab.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
+    idle(tab)

@@ -153,8 +153,8 @@ def test_every_screen_fits_a_projector(server, browser, sample_db, name, entity,
 
 def test_a_phone_stacks_the_screens_without_sideways_scrolling(server, browser, sample_db):
     context, tab = open_presentation(browser, server, CARTAGO, PHONE)
-    tab.locator("[data-testid='stSidebarCollapseButton'] button").click()  # as a person would
-    wait_idle(tab)
+    # The sidebar starts closed on a phone (dashboard.py: initial_sidebar_state="auto").
+    assert tab.locator("[data-testid='stExpandSidebarButton']").is_visible()
     all_screens = expected(sample_db, CARTAGO)
     for number, screen in enumerate(all_screens, start=1):
         if number > 1:
@@ -199,7 +199,7 @@ def test_chart_png_and_report_pdf_download_named_by_entity_and_cut_off(server, b
         wait_idle(tab)
     tab.locator(".js-plotly-plot").first.hover()
     with tab.expect_download() as png:
-        tab.locator(".modebar-btn[data-title='Download plot as a PNG']").first.click()
+        tab.locator(".modebar-btn[data-title='Descargar la gráfica como PNG']").first.click()
     assert png.value.suggested_filename == \
         "avance_por_fase_alcaldia_de_cartago_ejemplo_ilustrativo_2024-12-31.png"
     png.value.save_as(tmp_path / "grafica.png")

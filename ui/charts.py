@@ -230,12 +230,12 @@ def ranking(df: pd.DataFrame, label: str, umbrales: Umbrales, compact: bool = Fa
         text = (f"{semaforo.ICONS[code]} {es_co.percent(value)}" if not pd.isna(value)
                 else "○ sin avance numérico")
         if late and not compact:
-            text += f" · {es_co.plural(late, 'vencida', 'vencidas')}"
+            text += f"<br>{es_co.plural(late, 'vencida', 'vencidas')}"  # narrow: 2 lines
         texts.append(text)
     labels = _labels(names)
     fig = go.Figure(go.Bar(
         y=labels, x=df[AVANCE].fillna(0), orientation="h", text=texts,
-        textposition="outside", cliponaxis=False,
+        textposition="auto", cliponaxis=False,
         marker={"color": [semaforo.PALETTE[c] for c in df["_semaforo"]], "line": OUTLINE},
         customdata=_custom(df), hovertext=[_hover(n) for n in names],
         hovertemplate="%{hovertext}<br>Avance promedio: %{x:.1f} %<extra></extra>"))
@@ -276,13 +276,13 @@ def counts(df: pd.DataFrame, label: str, filters: Filters | None = None) -> go.F
         names = names + " · " + df["Entidad"].astype(str)
     texts = [
         f"{es_co.plural(n, 'actividad', 'actividades')}"
-        + (f" · avance {semaforo.ICONS[c]} {es_co.percent(v)}" if not pd.isna(v) else "")
+        + (f"<br>avance {semaforo.ICONS[c]} {es_co.percent(v)}" if not pd.isna(v) else "")
         for n, v, c in zip(df["Actividades"], df[AVANCE], df["_semaforo"], strict=True)
     ]
     labels = _labels(names, 40)
     fig = go.Figure(go.Bar(
         y=labels, x=df["Actividades"], orientation="h", text=texts,
-        textposition="outside", cliponaxis=False, marker={"color": "#0072B2", "line": OUTLINE},
+        textposition="auto", cliponaxis=False, marker={"color": "#0072B2", "line": OUTLINE},
         customdata=_custom(df), hovertext=[_hover(n) for n in names],
         hovertemplate="%{hovertext}: %{x} actividades<extra></extra>"))
     fig.update_yaxes(type="category", autorange="reversed")

@@ -114,7 +114,9 @@ def _multi(label: str, options: list, name: str, **kwargs) -> list:
     if kept != remembered or key not in st.session_state:
         st.session_state[key] = kept
     kwargs.setdefault("placeholder", "Todas")
-    return st.multiselect(label, options, key=key, **kwargs)
+    # No «Select all»: Streamlit writes it in English, and no filter is
+    # the same as all of them.
+    return st.multiselect(label, options, key=key, select_all=False, **kwargs)
 
 
 def _corte(scope: Filters) -> date | None:
