@@ -98,8 +98,10 @@ def tab(browser):
 @pytest.mark.parametrize(("path", "title"), PAGES)
 def test_every_page_speaks_spanish_to_a_viewer(server, tab, path, title):
     open_page(tab, f"{server}/{path}", title)
-    tables = tab.locator("[data-testid='stDataFrame']")
-    if tables.count():  # the toolbar of a table appears when the pointer is on it
+    # The toolbar of a table appears when the pointer is on it (a table inside a
+    # closed expander or another tab cannot be pointed at).
+    tables = tab.locator("[data-testid='stDataFrame']:visible")
+    if tables.count():
         tables.first.hover()
         tab.wait_for_timeout(300)
     assert english(tab) == []
