@@ -106,11 +106,12 @@ def serve_sample(directory: Path, extra_env: dict[str, str] | None = None) -> It
         yield url
 
 
-def idle(tab) -> None:
-    """Wait until the page stopped running."""
+def idle(tab, settle_ms: int = 700) -> None:
+    """Wait until the page stopped running, then ``settle_ms`` for what the
+    browser still draws (icons, fonts, charts)."""
     tab.wait_for_timeout(300)
     tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
-    tab.wait_for_timeout(700)
+    tab.wait_for_timeout(settle_ms)
 
 
 def open_page(tab, url: str, title: str) -> None:

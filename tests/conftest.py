@@ -268,3 +268,13 @@ def app_env(db_path, monkeypatch):
     """Point the app at the known database (what tests of pages need)."""
     monkeypatch.setenv("TABLERO_DB", str(db_path))
     return db_path
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    """One chromium for a module of browser tests, started after that module's
+    ``server`` fixture (each browser test module defines its own server)."""
+    from tests.browser_support import launch_chromium
+
+    with launch_chromium() as chromium:
+        yield chromium

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from data_layer import semaforo
-from tests.browser_support import launch_chromium
 from tests.conftest import ROOT
 from tests.test_browser_admin import first_day_server, idle, open_admin_page  # noqa: F401
 
@@ -67,12 +66,6 @@ RUN_AXE = """async (excused) => {
 def server(first_day_server):
     """The database a fresh install builds from sample_data/, with administration."""
     return first_day_server
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()

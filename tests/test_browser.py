@@ -14,7 +14,7 @@ import pytest
 
 from data_layer import export, queries, store
 from data_layer.filters import Filters
-from tests.browser_support import CHROMIUM, launch_chromium, serve
+from tests.browser_support import CHROMIUM, serve
 from tests.conftest import CARTAGO, ROOT
 from ui import tables
 
@@ -38,12 +38,6 @@ def server(db_path, tmp_path_factory):
         pytest.skip("no está /usr/bin/chromium (apt-get install chromium)")
     with serve(db_path, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from data_layer import loader, store
-from tests.browser_support import CHROMIUM, launch_chromium, serve
+from tests.browser_support import CHROMIUM, idle, launch_chromium, serve
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -35,12 +35,6 @@ def server(admin_db, tmp_path_factory):
 def tab(server):
     with launch_chromium() as browser:
         yield browser.new_page(viewport={"width": 1440, "height": 1000}, locale="es-CO")
-
-
-def idle(tab) -> None:
-    tab.wait_for_timeout(300)
-    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
-    tab.wait_for_timeout(500)
 
 
 def plans_in(db) -> int:

@@ -14,13 +14,13 @@ from urllib.parse import urlparse
 import pytest
 
 from data_layer import loader
-from tests.browser_support import CHROMIUM, launch_chromium, serve
+from tests.browser_support import CHROMIUM, idle, launch_chromium, serve
 from tests.conftest import ROOT
 from tests.test_browser import PAGES as BROWSER_PAGES
+from tests.test_browser_admin import PASSWORD, open_admin_page
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "clave-de-prueba-sin-red"
 LOCAL = {"127.0.0.1", "localhost"}
 # Every page of tests/test_browser.py, and the presentation (a slide: its
 # heading is the topic, not the page).
@@ -69,12 +69,6 @@ class Outside:
         return sorted({url for url in self.seen + self.blocked if not self._local(url)})
 
 
-def idle(tab) -> None:
-    tab.wait_for_timeout(300)
-    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
-    tab.wait_for_timeout(1500)  # icons, fonts and charts finish loading
-
-
 def test_no_page_asks_anything_of_another_host(server):
     with launch_chromium() as browser:
         context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="es-CO")
@@ -85,20 +79,13 @@ def test_no_page_asks_anything_of_another_host(server):
             tab.goto(f"{server}/{path}")
             if title:
                 tab.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
-            idle(tab)
+            idle(tab, 1500)  # icons, fonts and charts finish loading
         # The administrator's page, with the preview of an upload.
-        tab.goto(server)
-        tab.get_by_role("heading", name="Resumen", exact=True).wait_for(timeout=30_000)
-        tab.get_by_text("Administración", exact=True).click()
-        tab.get_by_label("Contraseña de administración").fill(PASSWORD)
-        tab.get_by_role("button", name="Ingresar").click()
-        idle(tab)
-        tab.get_by_role("link", name="Cargar planes").click()
-        tab.get_by_role("heading", name="Cargar planes", exact=True).wait_for(timeout=30_000)
+        open_admin_page(tab, server)
         tab.set_input_files("input[type=file]",
                             str(ROOT / "sample_data" / "000_sanatorio_contratacion_2022.xlsx"))
         tab.get_by_text("Se creará un plan nuevo").wait_for(timeout=30_000)
-        idle(tab)
+        idle(tab, 1500)
         context.close()
     assert any(urlparse(url).hostname == "127.0.0.1" for url in requests.seen)  # it did record
     assert requests.outside == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import (CHROMIUM, VIEWER_PAGES, idle, launch_chromium, open_page,
+from tests.browser_support import (CHROMIUM, VIEWER_PAGES, idle, open_page,
                                    serve_sample)
 from tests.conftest import ROOT
 
@@ -46,12 +46,6 @@ def server(tmp_path_factory):
         pytest.skip("no está /usr/bin/chromium (apt-get install chromium)")
     with serve_sample(tmp_path_factory.mktemp("telefono")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()

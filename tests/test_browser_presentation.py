@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from data_layer import loader, store
 from data_layer.filters import Filters
 from data_layer.report import build, screens
-from tests.browser_support import CHROMIUM, launch_chromium, serve
+from tests.browser_support import CHROMIUM, serve
 from tests.conftest import ROOT, SANATORIO
 from ui import presentation
 
@@ -61,12 +61,6 @@ def server(sample_db, tmp_path_factory):
         old.unlink()
     with serve(sample_db, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def open_presentation(browser, server, entity: str, viewport: dict):

@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser_support import (CHROMIUM, VIEWER_PAGES, idle, launch_chromium, open_page,
+from tests.browser_support import (CHROMIUM, VIEWER_PAGES, idle, open_page,
                                    serve_sample)
 from tests.conftest import ROOT
 from tests.fixtures import builders
@@ -78,12 +78,6 @@ def server(tmp_path_factory):
     with serve_sample(tmp_path_factory.mktemp("idioma"),
                       {"TABLERO_ADMIN_PASSWORD": PASSWORD}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()
