@@ -240,10 +240,7 @@ class PandasTablero:
         sin_valor = f["valor"].isna()
         row = _counts_row(f)
         row |= {
-            "excluidas_no_programadas": int((sin_valor & (f["estado_lectura"] == "no_programada")).sum()),
-            "excluidas_sin_reporte": int((sin_valor & (f["estado_lectura"] == "sin_reporte")).sum()),
-            "excluidas_sin_seguimiento": int((f["estado_lectura"] == "sin_seguimiento").sum()),
-            "vencidas_sin_reporte": int((f["vencida"] & (f["estado_lectura"] == "sin_reporte")).sum()),
+            "Vencidas sin avance": int((sin_valor & (f["estado"] == "vencida")).sum()),
             "ultima_lectura": f["fecha_lectura"].max(),
             "entidades": f["entidad"].nunique(),
         }

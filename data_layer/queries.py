@@ -111,9 +111,9 @@ def finish_options(values: list, field: str) -> list:
 def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: the headline figures of the filtered activities at the cut-off.
 
-    State counts are exclusive (they add up to ``Actividades``); the
-    ``excluidas_*`` columns count, by what their reading says, the activities
-    left out of the average.
+    State counts are exclusive (they add up to ``Actividades``);
+    ``Vencidas sin avance`` is the part of ``Vencidas`` the average leaves out
+    (see :func:`average_parts`: every set the sentence names is one of these).
     """
     return finish_kpis(filtered(con, filters, KPIS_SQL), filters, resolve_corte(con, filters))
 
@@ -124,10 +124,6 @@ KPIS_SQL = f"""
                    max(fecha_lectura) AS ml
             FROM f GROUP BY ALL)
         SELECT {_SUMS},
-            {_count_of("sin_valor AND estado_lectura = 'no_programada'", "excluidas_no_programadas")},
-            {_count_of("sin_valor AND estado_lectura = 'sin_reporte'", "excluidas_sin_reporte")},
-            {_count_of("estado_lectura = 'sin_seguimiento'", "excluidas_sin_seguimiento")},
-            {_count_of("vencida AND estado_lectura = 'sin_reporte'", "vencidas_sin_reporte")},
             {_count_of("estado = 'vencida' AND sin_valor", "Vencidas sin avance")},
             max(ml) AS ultima_lectura,
             count(DISTINCT entidad) AS entidades
