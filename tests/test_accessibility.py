@@ -14,21 +14,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from data_layer import semaforo
+from tests.browser_support import VIEWER_PAGES, idle
 from tests.conftest import ROOT
-from tests.test_browser_admin import first_day_server, idle, open_admin_page  # noqa: F401
+from tests.test_browser_admin import first_day_server, open_admin_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-VIEWER_PAGES = [  # url path, title
-    ("", "Resumen"),
-    ("avance", "Avance por trimestre"),
-    ("dependencias", "Por dependencia"),
-    ("fases", "Por fase del ciclo"),
-    ("actividades", "Actividades"),
-    ("presentacion", "Rendición de cuentas"),
-    ("calidad", "Calidad de los datos"),
-]
 ADMIN_TABS = ["Cargar un archivo", "Planes cargados", "Historial de importaciones",
               "Correcciones guardadas"]
 
