@@ -218,36 +218,27 @@ def _use_table(plan: ParsedPlan, table: Table) -> None:
         plan.issues.append(Issue(INFO, sheet.name, table.header_rows[0], None, None,
                                  "Se leyó con el mapeo de columnas guardado para estos encabezados "
                                  "(Cargar planes › Correcciones guardadas).", "mapeo_guardado"))
-    _add_unheaded_columns(table)
-    with_data = _columns_with_data(table)
+    with_data = _unheaded_columns_with_data(table)
     plan.column_map[sheet.name] = {
         column_letter(c.index): _column_role(c) for c in table.columns if c.path or c.index in with_data}
 
 
-def _columns_with_data(table: Table) -> set[int]:
-    """The columns without a header that hold something below it."""
+def _unheaded_columns_with_data(table: Table) -> set[int]:
+    """The columns without a header that hold something below it, in one pass
+    over the rows. Data to the right of the last header is kept (under
+    "Columna N") like any other column without a header, instead of being
+    dropped: those columns are added to the table."""
+    width = len(table.columns)
     unheaded = {c.index for c in table.columns if not c.path}
     found: set[int] = set()
-    if not unheaded:
-        return found
     for row in table.sheet.values[table.header_end + 1:]:
         for c in unheaded - found:
             if c < len(row) and clean(row[c]) is not None:
                 found.add(c)
-        if found == unheaded:
-            break
-    return found
-
-
-def _add_unheaded_columns(table: Table) -> None:
-    """Data to the right of the last header is kept (under "Columna N") like
-    any other column without a header, instead of being dropped."""
-    width = len(table.columns)
-    beyond: set[int] = set()
-    for row in table.sheet.values[table.header_end + 1:]:
         if len(row) > width:
-            beyond.update(c for c in range(width, len(row)) if clean(row[c]) is not None)
-    table.columns.extend(col.Column(index=c, path=()) for c in sorted(beyond))
+            found.update(c for c in range(width, len(row)) if clean(row[c]) is not None)
+    table.columns.extend(col.Column(index=c, path=()) for c in sorted(found) if c >= width)
+    return found
 
 
 _FORMULA_SHOWN = 60  # longest formula quoted in a message (the issue's value has it whole)
