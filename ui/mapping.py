@@ -8,6 +8,8 @@ them, and «Correcciones guardadas» lists and undoes them.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,7 @@ from data_layer import corrections as corr
 from data_layer import preview
 from data_layer.errors import PlanFileError
 from data_layer.ingest import manual
-from data_layer.ingest.workbook import column_letter
+from data_layer.ingest.workbook import Workbook, column_letter, read_workbook
 from data_layer.model import PHASE_LABELS, PHASES, ParsedPlan
 
 PENDING = "_mapeo_pendiente"  # unsaved corrections of this session (never a widget key)
@@ -105,13 +107,15 @@ def columns_editor(plan: ParsedPlan) -> dict[str, corr.Mapping]:
     return changed
 
 
-def _sheets(name: str, content: bytes) -> list[manual.SheetGlimpse]:
-    """The sheets of the file being looked at, read once per file."""
+def _read(name: str, content: bytes) -> tuple[Workbook, list[manual.SheetGlimpse]]:
+    """The file being looked at and its sheets, read once per file (not at
+    every rerun of the page)."""
     key = (name, hash(content))
     cache = st.session_state.setdefault("_mapeo_hojas", {})
     if key not in cache:
         cache.clear()
-        cache[key] = manual.sheets(name, content)
+        book = read_workbook(Path(name), content)
+        cache[key] = (book, manual.sheets(name, content, book=book))
     return cache[key]
 
 
@@ -119,7 +123,7 @@ def table_chooser(name: str, content: bytes, plan: ParsedPlan | None = None) -> 
     """Read another sheet (hidden ones too) or other header rows: the person
     points at the header rows and says what each column is. True when the
     person applied a new mapping (the caller re-reads the file with it)."""
-    glimpses = _sheets(name, content)
+    book, glimpses = _read(name, content)
     names = [g.name for g in glimpses]
     by_name = {g.name: g for g in glimpses}
     current = plan.sheets[0] if plan and plan.sheets else next(
@@ -150,7 +154,7 @@ def table_chooser(name: str, content: bytes, plan: ParsedPlan | None = None) -> 
     count = right.number_input("Filas de encabezado", min_value=1, max_value=3,
                                value=min(len(detected), 3), key=f"mapeo_filas_{sheet}")
     try:
-        choice = manual.choose_table(name, content, sheet, int(first), int(count))
+        choice = manual.choose_table(name, content, sheet, int(first), int(count), book=book)
     except PlanFileError as error:
         st.error(error.message)
         return False

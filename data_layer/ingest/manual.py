@@ -36,10 +36,11 @@ class TableChoice:
     roles: dict[str, str]  # column letter → role the importer gives it (corrections syntax)
 
 
-def sheets(name: str, data: bytes, rows: int = GLIMPSE_ROWS) -> list[SheetGlimpse]:
+def sheets(name: str, data: bytes, rows: int = GLIMPSE_ROWS,
+           book: Workbook | None = None) -> list[SheetGlimpse]:
     """Every sheet of the file, hidden ones included, with its first rows and
     the header rows the importer finds there (none: it found no table)."""
-    book = read_workbook(Path(name), data)
+    book = book or read_workbook(Path(name), data)
     out = []
     for sheet in book.sheets:
         width = max((len(r) for r in sheet.values[:rows]), default=0)
