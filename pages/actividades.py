@@ -13,11 +13,6 @@ def _option_label(code, name: str, entity: str) -> str:
     return f"{code}{name} ({entity})"
 
 
-def _links(text: str) -> str:
-    """Evidence text with its web addresses as links; everything else literal."""
-    return " ".join(safe.link(word) for word in str(text).split())
-
-
 def _detail(filters, activity_id: int, corte) -> None:
     fields = data.load(queries.activity_detail, filters, activity_id)
     value = dict(zip(fields["Campo"], fields["Valor"], strict=True))
@@ -52,7 +47,7 @@ def _detail(filters, activity_id: int, corte) -> None:
             if not es_co.is_missing(note["Observación"]):
                 text += f": {safe.md(note['Observación'])}"
             if not es_co.is_missing(note["Evidencia"]):
-                text += f"  \nEvidencia: {_links(note['Evidencia'])}"
+                text += f"  \nEvidencia: {safe.links(note['Evidencia'])}"
             st.markdown(text)
         if value.get("Medio de verificación"):
             st.markdown(f"**Medio de verificación previsto:** {safe.md(value['Medio de verificación'])}")

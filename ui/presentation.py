@@ -409,7 +409,7 @@ def _completed(content: Report, screen: Screen, full: bool) -> None:
         st.caption(_facts(_entity(content, row), safe.md(row["Dependencias"]),
                           f"reportada el {es_co.date_text(row['Fecha del reporte'])}"
                           if not missing(row["Fecha del reporte"]) else ""))
-        notes = [f"**Evidencia:** {_links(row['Evidencia'])}"]
+        notes = [f"**Evidencia:** {safe.links(row['Evidencia'])}"]
         if _text(row["Observación"]):
             notes.append(f"**Observación:** {safe.md(row['Observación'])}")
         st.markdown("  \n".join(notes))
@@ -450,6 +450,3 @@ def _due(row: pd.Series) -> str:
     return "" if missing(value) else f"fecha límite {es_co.date_text(value)}"
 
 
-def _links(text: str) -> str:
-    """Evidence with its web addresses as links; everything else literal."""
-    return safe.links(text)
