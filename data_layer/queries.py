@@ -25,12 +25,11 @@ from data_layer.sql import derived, dimensions, filtered, resolve_corte, run
 
 AVANCE = "Avance promedio (%)"
 
-# The counts every summary shares, over the filtered activity states ``f``, in
-# two steps (several times faster over a million activities than one): first
-# one row per group and state (``_BY_STATE``: a handful of rows per group),
-# then ``_SUMS`` over those rows. State counts are exclusive; the average is
-# the simple mean of the numeric avances (sum ÷ count).
-_BY_STATE = "estado, count(*) AS n, count(valor) AS nv, sum(valor) AS sv"
+# The counts every summary shares, in two steps (several times faster over a
+# million activities than one): first one row per group and state (``g``, see
+# :func:`summed`: from the roll-up or from the filtered activities), then
+# ``_SUMS`` over those rows. State counts are exclusive; the average is the
+# simple mean of the numeric avances (sum ÷ count).
 
 
 def _count_of(condition: str, name: str) -> str:
@@ -115,14 +114,11 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     ``Vencidas sin avance`` is the part of ``Vencidas`` the average leaves out
     (see :func:`average_parts`: every set the sentence names is one of these).
     """
-    return finish_kpis(filtered(con, filters, KPIS_SQL), filters, resolve_corte(con, filters))
+    return finish_kpis(summed(con, filters, ("entidad", "sin_valor"), KPIS_SQL, "semaforo"),
+                       filters, resolve_corte(con, filters))
 
 
 KPIS_SQL = f"""
-        , g AS (
-            SELECT entidad, estado_lectura, vencida, valor IS NULL AS sin_valor, {_BY_STATE},
-                   max(fecha_lectura) AS ml
-            FROM f GROUP BY ALL)
         SELECT {_SUMS},
             {_count_of("estado = 'vencida' AND sin_valor", "Vencidas sin avance")},
             max(ml) AS ultima_lectura,
@@ -185,12 +181,13 @@ def explain_average(row: pd.Series) -> str:
 def states_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, estado) at the cut-off; states in a fixed order,
     zeros kept (a 0 in "Sin reporte" is news), "Sin seguimiento" only when it occurs."""
-    return finish_states_summary(filtered(con, filters, STATES_SUMMARY_SQL))
+    return finish_states_summary(summed(con, filters, ("entidad",), STATES_SUMMARY_SQL,
+                                        "semaforo"))
 
 
 STATES_SUMMARY_SQL = """
-        SELECT entidad AS "Entidad", estado AS _estado, count(*) AS "Actividades"
-        FROM f GROUP BY ALL
+        SELECT entidad AS "Entidad", estado AS _estado, sum(n) AS "Actividades"
+        FROM g GROUP BY ALL
 """
 
 
@@ -208,12 +205,13 @@ def finish_states_summary(df: pd.DataFrame) -> pd.DataFrame:
 
 def semaforo_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, colour of the semáforo) at the cut-off, zeros kept."""
-    return finish_semaforo_summary(filtered(con, filters, SEMAFORO_SUMMARY_SQL))
+    return finish_semaforo_summary(summed(con, filters, ("entidad", "semaforo"),
+                                          SEMAFORO_SUMMARY_SQL, "semaforo"))
 
 
 SEMAFORO_SUMMARY_SQL = """
-        SELECT entidad AS "Entidad", semaforo AS _semaforo, count(*) AS "Actividades"
-        FROM f GROUP BY ALL
+        SELECT entidad AS "Entidad", semaforo AS _semaforo, sum(n) AS "Actividades"
+        FROM g GROUP BY ALL
 """
 
 
@@ -229,12 +227,11 @@ def finish_semaforo_summary(df: pd.DataFrame) -> pd.DataFrame:
 
 def entity_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per entidad: the summary figures side by side."""
-    return finish_entity_comparison(filtered(con, filters, ENTITY_COMPARISON_SQL), filters)
+    return finish_entity_comparison(
+        summed(con, filters, ("entidad", "vigencia"), ENTITY_COMPARISON_SQL, "semaforo"), filters)
 
 
 ENTITY_COMPARISON_SQL = f"""
-        , g AS (SELECT entidad, vigencia, {_BY_STATE}, max(fecha_lectura) AS ml
-                FROM f GROUP BY ALL)
         SELECT entidad AS "Entidad",
                array_to_string(list(DISTINCT vigencia::VARCHAR ORDER BY vigencia::VARCHAR), ', ')
                    AS "Vigencia",
@@ -319,6 +316,62 @@ def _whole_plans(con: duckdb.DuckDBPyConnection, filters: Filters, select: str
     d = derived(con)
     return run(con, select.replace("__DERIVADOS__", d).replace("__WHERE__", where),
                params | {"corte": resolve_corte(con, filters)})
+
+
+# Roll-ups ----------------------------------------------------------------
+#
+# A summary is ``select`` over ``g``: one row per (keys…, estado) with ``n``
+# activities, ``nv`` of them with a numeric avance, ``sv`` the sum of those
+# avances and ``ml`` the latest reading date. When the filters select whole
+# plans, g comes from the roll-up stored at import (status: ``cubo``), a few
+# thousand rows at national scale; otherwise from the filtered activities.
+# tests/test_rollups.py checks that both give the same tables.
+ROLLUPS = True  # tests turn it off to compare with the activities
+
+
+def summed(con: duckdb.DuckDBPyConnection, filters: Filters, keys: tuple[str, ...],
+           select: str, conjunto: str) -> pd.DataFrame:
+    """``select`` over ``g`` grouped by ``keys`` (see above); ``conjunto`` is the
+    grouping set of the roll-up that holds those keys."""
+    corte = _rollup_corte(con, filters, needs_colours="semaforo" in keys)
+    if corte is None:
+        columns = ", ".join("valor IS NULL AS sin_valor" if key == "sin_valor" else key
+                            for key in keys)
+        return filtered(con, filters, f""", g AS (
+            SELECT {columns}, estado, count(*) AS n, count(valor) AS nv, sum(valor) AS sv,
+                   max(fecha_lectura) AS ml
+            FROM f GROUP BY ALL) {select}""")
+    where, params = filters.to_where(plan_level=True)
+    columns = ", ".join(_ROLLUP_KEYS.get(key, f"c.{key}") for key in keys)
+    sql = f"""
+        WITH g AS (
+            SELECT {columns}, c.estado, sum(c.n) AS n, sum(c.nv) AS nv, sum(c.sv) AS sv,
+                   max(c.ml) AS ml
+            FROM __DERIVADOS__.cubo c JOIN __DERIVADOS__.plan_dim p ON p.plan_id = c.plan_id
+            WHERE c.corte = CAST($corte AS DATE) AND c.conjunto = $conjunto AND __WHERE__
+            GROUP BY ALL)
+        {select}"""
+    return run(con, sql.replace("__DERIVADOS__", derived(con)).replace("__WHERE__", where),
+               params | {"corte": corte, "conjunto": status.CONJUNTOS[conjunto]})
+
+
+_ROLLUP_KEYS = {"entidad": "p.entidad", "vigencia": "p.vigencia",
+                "sin_valor": "c.semaforo = 'gris' AS sin_valor"}
+
+
+def _rollup_corte(con: duckdb.DuckDBPyConnection, filters: Filters,
+                  needs_colours: bool = False):
+    """The cut-off to read the roll-up at, or None when it cannot serve the
+    filters: they select within plans, the date is none of the plans' cut-offs
+    (a hand-written link), or the colours asked for use other thresholds."""
+    if not ROLLUPS or not _plans_only(filters):
+        return None
+    if needs_colours and filters.umbrales != semaforo.Umbrales():
+        return None
+    corte = resolve_corte(con, filters)
+    if corte is None or es_co.as_date(corte) not in dimensions(con).fechas:
+        return None
+    return corte
 
 
 # corte_previo and cumplida_antes come with the states: the plan's previous
@@ -470,17 +523,35 @@ def finish_changes(df: pd.DataFrame) -> pd.DataFrame:
 def office_ranking(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, dependencia), the least advanced first. An activity
     with several offices counts once for each of them."""
-    return finish_office_ranking(filtered(con, filters, OFFICE_RANKING_SQL), filters)
+    where, params = filters.to_where(plan_level=True)
+    corte = _rollup_corte(con, filters)
+    if corte is None:
+        df = filtered(con, filters, ", g AS (SELECT plan_id, oficinas, estado, count(*) AS n, "
+                      "count(valor) AS nv, sum(valor) AS sv FROM f GROUP BY ALL), "
+                      + OFFICE_LISTS_SQL + OFFICE_RANKING_SQL)
+    else:
+        df = run(con, OFFICE_ROLLUP_SQL.replace("__DERIVADOS__", derived(con))
+                 .replace("__WHERE__", where) + OFFICE_RANKING_SQL, params | {"corte": corte})
+    return finish_office_ranking(df, filters)
 
 
 # Grouped by list of offices first (activities share a few lists), then the
 # lists are unnested: each activity counts once for each of its offices.
-OFFICE_RANKING_SQL = f"""
-        , g AS (SELECT plan_id, oficinas, {_BY_STATE} FROM f GROUP BY ALL),
+OFFICE_LISTS_SQL = """
         por_dependencia AS (
             SELECT p.entidad, g.estado, g.n, g.nv, g.sv, unnest(o.dependencias_lista) AS dependencia
             FROM g JOIN __DERIVADOS__.oficinas o ON o.oficinas = g.oficinas
             JOIN __DERIVADOS__.plan_dim p ON p.plan_id = g.plan_id)
+"""
+# The same, already unnested in the roll-up (whole plans only).
+OFFICE_ROLLUP_SQL = """
+        WITH por_dependencia AS (
+            SELECT p.entidad, c.estado, c.n, c.nv, c.sv, c.dependencia
+            FROM __DERIVADOS__.cubo_dependencia c
+            JOIN __DERIVADOS__.plan_dim p ON p.plan_id = c.plan_id
+            WHERE c.corte = CAST($corte AS DATE) AND __WHERE__)
+"""
+OFFICE_RANKING_SQL = f"""
         SELECT entidad AS "Entidad", dependencia AS "Dependencia", {_SUMS}
         FROM por_dependencia GROUP BY entidad, dependencia
         ORDER BY "Avance promedio (%)" ASC NULLS LAST, "Vencidas" DESC, "Sin reporte" DESC,
@@ -496,11 +567,12 @@ def finish_office_ranking(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 def phase_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, fase, origin of the phase: declarada or inferida),
     phases in the order of the management cycle."""
-    return finish_phase_summary(filtered(con, filters, PHASE_SUMMARY_SQL), filters)
+    return finish_phase_summary(
+        summed(con, filters, ("entidad", "fase", "fase_origen"), PHASE_SUMMARY_SQL, "fase"),
+        filters)
 
 
 PHASE_SUMMARY_SQL = f"""
-        , g AS (SELECT entidad, fase, fase_origen, {_BY_STATE} FROM f GROUP BY ALL)
         SELECT entidad AS "Entidad", fase AS _fase, fase_origen AS _fase_origen, {_SUMS}
         FROM g GROUP BY entidad, fase, fase_origen
 """
@@ -528,7 +600,6 @@ def value_group_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
 
 def by_text_column_sql(column: str, title: str) -> str:
     return f"""
-        , g AS (SELECT entidad, {column}, {_BY_STATE} FROM f GROUP BY ALL)
         SELECT entidad AS "Entidad", {column} AS "{title}", {_SUMS}
         FROM g GROUP BY entidad, {column}
         ORDER BY entidad, {column} = '{status.SIN_ESPECIFICAR}', "Actividades" DESC, {column}
@@ -536,7 +607,7 @@ def by_text_column_sql(column: str, title: str) -> str:
 
 
 def _by_text_column(con, filters: Filters, column: str, title: str) -> pd.DataFrame:
-    df = filtered(con, filters, by_text_column_sql(column, title))
+    df = summed(con, filters, ("entidad", column), by_text_column_sql(column, title), column)
     return finish_by_text_column(df, filters, column, title)
 
 

@@ -4,20 +4,26 @@ Every query binds named parameters (``$corte``, ``$entidad``…). DuckDB refuses
 parameters a statement does not use, so :func:`run` passes only those that
 appear in the SQL text; the query functions can then share one dict.
 
-The activity states are read from tables derived once per database file
-(``data_layer.status.DERIVED_SQL``): :func:`derived` builds them on first use.
+The activity states are read from tables derived from the stored ones
+(``data_layer.status.DERIVED_SQL``), and :func:`derived` says where they are:
 
-- On a read-only connection (the dashboard's: the file under it never changes,
-  an import swaps in a new file and ``store.Database`` opens a new connection)
-  they are built once into an in-memory, compressed database attached to the
-  connection, shared by all its cursors (every browser session), and kept for
-  the life of the connection. One lock makes concurrent first queries wait for
-  a single build instead of each building its own.
+- Every write to the database file (``store.write_transaction``: imports,
+  deletions, corrections) ends with :func:`store_derived`, which rebuilds them
+  in the file's schema ``derivados`` inside the same transaction, stamped
+  with :data:`status.DERIVED_VERSION`. The dashboard's read-only connection
+  reads them from there: a server start opens the file and is ready, at any
+  scale, instead of deriving millions of rows first.
+- A read-only file without them, or with tables of another version of these
+  rules (written by an older release), gets them built once into an
+  in-memory, compressed database attached to the connection, shared by all its
+  cursors (every browser session) and kept for the life of the connection. One
+  lock makes concurrent first queries wait for a single build.
 - On a writable connection (a test, a script) the data may change between two
   queries, so they are rebuilt as temporary tables on every call.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import uuid
@@ -46,6 +52,7 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> 
 
 _BUILD_LOCK = threading.Lock()
 _SCHEMA = f"{status.DERIVED_CATALOG}.main"
+STORED = "derivados"  # the schema of the file that holds them
 
 
 def derived(con: duckdb.DuckDBPyConnection) -> str:
@@ -59,6 +66,8 @@ def _derived(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
     read_only, token = _status(con)
     if token:
         return _SCHEMA, token
+    if read_only and (stored := _stored(con)):
+        return stored
     if read_only:
         with _BUILD_LOCK:
             read_only, token = _status(con)
@@ -78,6 +87,29 @@ def _derived(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
                 return _SCHEMA, token
     _build(con, "temp.main")
     return "temp.main", None
+
+
+def _stored(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """(schema, token) of the derived tables stored in the file, if they are
+    of this version of the rules."""
+    try:
+        rows = con.execute(f"SELECT token, version FROM {STORED}.listo").fetchall()
+    except duckdb.CatalogException:
+        return None
+    if not rows or rows[0][1] != status.DERIVED_VERSION:
+        return None
+    catalog = con.execute("SELECT current_database()").fetchall()[0][0]
+    return f'"{catalog}".{STORED}', rows[0][0]
+
+
+def store_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the derived tables in the schema ``derivados`` of ``con``'s
+    database (a write transaction's copy, before it commits)."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {STORED}")
+    _build(con, STORED)
+    con.execute(f"CREATE OR REPLACE TABLE {STORED}.listo AS "
+                "SELECT $t AS token, $v AS version",
+                {"t": uuid.uuid4().hex, "v": status.DERIVED_VERSION})
 
 
 def _status(con: duckdb.DuckDBPyConnection) -> tuple[bool, str | None]:
@@ -101,6 +133,11 @@ class Dimensions:
     plans: pd.DataFrame  # plan_id, entidad, vigencia
     cortes: pd.DataFrame  # plan_id, corte, periodo
     opciones: pd.DataFrame  # plan_id, campo, valor
+
+    @functools.cached_property
+    def fechas(self) -> frozenset[date]:
+        """Every cut-off date of any plan (those the roll-ups are kept at)."""
+        return frozenset(day.date() for day in pd.to_datetime(self.cortes["corte"].unique()))
 
     def plan_ids(self, filters: Filters) -> pd.Series:
         """The plans the plan-level filters (entidad, vigencia) select."""

@@ -48,6 +48,7 @@ Two forms of the same rules:
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 from data_layer import semaforo
@@ -347,15 +348,75 @@ DERIVED_SQL: tuple[str, ...] = (
        SELECT a.plan_id, o.office_raw, o.office, count(DISTINCT o.activity_id) AS actividades
        FROM activity_office o JOIN activity a ON a.activity_id = o.activity_id
        GROUP BY ALL""",
+    # The roll-ups the summaries read when the filters select whole plans (the
+    # national view, one entity, a vigencia): at every cut-off date any plan
+    # has (the dates the sidebar offers), each plan's activities counted by
+    # state and by one more key per grouping set — semáforo (default
+    # thresholds), fase, nivel, grupo de valor, list of offices. ``conjunto``
+    # names the set (GROUPING_ID: 1 bit per key left out, see CONJUNTOS). A
+    # national figure then reads a few thousand rows instead of a million.
+    """CREATE OR REPLACE TABLE {d}.cubo AS
+       WITH fechas AS (SELECT DISTINCT corte FROM {d}.plan_corte),
+       e AS (
+           SELECT f.corte, h.plan_id, h.fase, h.fase_origen, h.nivel, h.grupo_valor, h.oficinas,
+                  CASE WHEN coalesce(h.fecha_limite < f.corte AND h.estado_lectura
+                                     NOT IN ('cumplida', 'sin_seguimiento'), false)
+                       THEN 'vencida' ELSE h.estado_lectura END AS estado,
+                  {semaforo_defecto} AS semaforo, h.valor, h.fecha_lectura
+           FROM {d}.estado_corte h JOIN fechas f ON h.desde <= f.corte AND h.hasta > f.corte
+       )
+       SELECT corte, plan_id,
+              CAST(GROUPING_ID(semaforo, fase, fase_origen, nivel, grupo_valor, oficinas)
+                   AS INTEGER) AS conjunto,
+              estado, semaforo, fase, fase_origen, nivel, grupo_valor, oficinas,
+              count(*) AS n, count(valor) AS nv, sum(valor) AS sv, max(fecha_lectura) AS ml
+       FROM e
+       GROUP BY GROUPING SETS ((corte, plan_id, estado, semaforo),
+                               (corte, plan_id, estado, fase, fase_origen),
+                               (corte, plan_id, estado, nivel),
+                               (corte, plan_id, estado, grupo_valor),
+                               (corte, plan_id, estado, oficinas))
+       ORDER BY conjunto, corte, plan_id""",
+    # Per office (an activity counts once for each of its offices), from the
+    # lists of offices above; the lists set then leaves the roll-up.
+    """CREATE OR REPLACE TABLE {d}.cubo_dependencia AS
+       SELECT corte, plan_id, dependencia, estado,
+              sum(n) AS n, sum(nv) AS nv, sum(sv) AS sv
+       FROM (SELECT c.corte, c.plan_id, c.estado, c.n, c.nv, c.sv,
+                    unnest(o.dependencias_lista) AS dependencia
+             FROM {d}.cubo c JOIN {d}.oficinas o ON o.oficinas = c.oficinas
+             WHERE c.conjunto = 62)
+       GROUP BY ALL ORDER BY corte, plan_id""",
+    "DELETE FROM {d}.cubo WHERE conjunto = 62",
     "DROP TABLE {d}.lectura_vigente",
     "DROP TABLE {d}.oficinas_actividad",
 )
 
 
+# Names this version of the rules above: tables stored in a file by another
+# version are not read (data_layer.sql builds them afresh).
+DERIVED_VERSION = hashlib.sha256(
+    "\n".join((*DERIVED_SQL, SIN_ESPECIFICAR, SIN_DEPENDENCIA, repr(semaforo.Umbrales())))
+    .encode()).hexdigest()[:16]
+
+
 def derived_sql(schema: str) -> list[str]:
     """The statements of :data:`DERIVED_SQL` for the schema ``schema``."""
     return [statement.replace("{d}", schema).replace("{sin}", SIN_ESPECIFICAR)
-            .replace("{sin_dependencia}", SIN_DEPENDENCIA) for statement in DERIVED_SQL]
+            .replace("{sin_dependencia}", SIN_DEPENDENCIA)
+            .replace("{semaforo_defecto}", _SEMAFORO_DEFECTO) for statement in DERIVED_SQL]
+
+
+# The semáforo of h.valor with the default thresholds, for the roll-up (a
+# view with other thresholds counts colours from the activities instead).
+_DEFAULTS = semaforo.Umbrales()
+_SEMAFORO_DEFECTO = (semaforo.sql_case("h.valor")
+                     .replace("$umbral_verde", repr(float(_DEFAULTS.verde)))
+                     .replace("$umbral_rojo", repr(float(_DEFAULTS.rojo))))
+# GROUPING_ID of each grouping set of the roll-up (bits: semaforo, fase,
+# fase_origen, nivel, grupo_valor, oficinas; a 1 for each key left out).
+CONJUNTOS = {"semaforo": 0b011111, "fase": 0b100111, "nivel": 0b111011,
+             "grupo_valor": 0b111101, "oficinas": 0b111110}
 
 
 # Columns of the activity and of its reading that only the table of activities

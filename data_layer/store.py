@@ -38,6 +38,8 @@ from pathlib import Path
 
 import duckdb
 
+from data_layer import sql as derived
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "tablero.duckdb"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
@@ -51,6 +53,18 @@ def default_db_path() -> Path:
     ``TABLERO_DB`` overrides it (tests, several installations on one server).
     """
     return Path(os.environ.get("TABLERO_DB") or DEFAULT_DB)
+
+
+# What DuckDB may hold in memory while writing (it spills the rest to a
+# temporary folder beside the file): importing or deriving a million
+# activities then peaks near 1,5 GB for the whole process instead of ~4 GB.
+WRITE_MEMORY_LIMIT = os.environ.get("TABLERO_MEMORIA_ESCRITURA", "1GB")
+if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", WRITE_MEMORY_LIMIT.strip(), re.IGNORECASE):
+    WRITE_MEMORY_LIMIT = "1GB"
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'").fetchall()
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -179,9 +193,13 @@ def _copy(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             # A long write would print DuckDB's progress bar on the command's stdout.
             con.execute("SET enable_progress_bar = false").fetchall()
+            limit_memory(con)
             create_schema(con)
             con.execute("BEGIN TRANSACTION").fetchall()
             yield con
+            # The derived tables, in the same transaction: the dashboard reads
+            # them from the file instead of deriving them at every start.
+            derived.store_derived(con)
             con.execute("COMMIT").fetchall()
             con.execute("CHECKPOINT").fetchall()
         finally:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data_layer import sql as sql_module
 from data_layer import store
 
 DEPARTMENTS = [
@@ -86,6 +87,7 @@ def write_database(path: Path | str, activities: int, *, entities: int | None = 
     con = duckdb.connect(str(path))
     try:
         con.execute("SET enable_progress_bar = false").fetchall()
+        store.limit_memory(con)
         store.create_schema(con)
         con.register("names", pd.DataFrame({"name": names}))
         con.register("vigencias", pd.DataFrame({"vigencia": list(vigencias)}))
@@ -96,6 +98,7 @@ def write_database(path: Path | str, activities: int, *, entities: int | None = 
         now = datetime(2026, 1, 15)
         for sql in _database_sql(activities, plans, seed):
             con.execute(sql, {"now": now} if "$now" in sql else {}).fetchall()
+        sql_module.store_derived(con)  # as every import does (store.write_transaction)
         con.execute("CHECKPOINT").fetchall()
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                 for t in ("entity", "plan", "activity", "activity_office", "schedule", "reading")}

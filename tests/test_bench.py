@@ -121,9 +121,10 @@ def awkward_database(path: Path, activities: int = 700) -> Path:
         # one plan reports its second quarter a day early (cut-offs differ between plans)
         "UPDATE reading SET cutoff = cutoff - 1 WHERE activity_id IN "
         "(SELECT activity_id FROM activity WHERE plan_id = 7) AND period_index = 2",
-        "CHECKPOINT",
     ]:
         con.execute(statement)
+    sql.store_derived(con)  # as every write through store.write_transaction does
+    con.execute("CHECKPOINT")
     con.close()
     return path
 

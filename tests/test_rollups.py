@@ -1,0 +1,188 @@
+"""The derived tables stored at import, and the roll-ups read from them.
+
+- Every write through ``store.write_transaction`` leaves the derived tables in
+  the file (schema ``derivados``), so the dashboard's read-only connection
+  reads them instead of deriving them at start; a file written by another
+  version of the rules gets them built in memory, as before.
+- The summaries read the roll-up (``cubo``, ``cubo_dependencia``) when the
+  filters select whole plans; every one of them gives the very same table as
+  counting the filtered activities, on the known database, on the awkward
+  synthetic one (corrections, gaps, plans without follow-up, cut-offs that
+  differ between plans) and on the database a fresh install builds from
+  sample_data/, at every cut-off the sidebar offers.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from data_layer import loader, queries, sql, status, store
+from data_layer.filters import Filters
+from data_layer.semaforo import Umbrales
+from tests.conftest import CARTAGO
+from tests.test_bench import awkward_database
+
+SUMMARIES = ["kpis", "states_summary", "semaforo_summary", "entity_comparison",
+             "office_ranking", "phase_summary", "level_summary", "value_group_summary"]
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory) -> Path:
+    return awkward_database(tmp_path_factory.mktemp("awkward") / "awkward.duckdb")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    """The database `streamlit run dashboard.py` builds from sample_data/."""
+    path = tmp_path_factory.mktemp("muestra") / "tablero.duckdb"
+    loader.ensure_database(path)
+    return path
+
+
+def _views(con) -> list[Filters]:
+    """Whole-plan views: national and per entity and vigencia, at the default
+    cut-off and at every cut-off offered."""
+    entities = queries.options(con, Filters(), "entidad")
+    vigencias = queries.options(con, Filters(), "vigencia")
+    scopes = [Filters(), *(Filters(entidad=(e,)) for e in entities[:4]),
+              Filters(vigencia=(vigencias[-1],)), Filters(entidad=tuple(entities[:2]))]
+    views = []
+    for scope in scopes:
+        views.append(scope)
+        for corte in queries.corte_options(con, scope)["_corte"]:
+            views.append(scope.replace(corte=corte))
+    return views
+
+
+def _both(con, name: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    function = getattr(queries, name)
+    try:
+        queries.ROLLUPS = True
+        rolled = function(con, filters)
+        queries.ROLLUPS = False
+        counted = function(con, filters)
+    finally:
+        queries.ROLLUPS = True
+    return rolled, counted
+
+
+@pytest.mark.parametrize("which", ["conftest", "awkward", "sample"])
+def test_rollups_give_the_same_tables_as_the_activities(which, db_path, awkward, sample):
+    path = {"conftest": db_path, "awkward": awkward, "sample": sample}[which]
+    con = store.Database(path).cursor()
+    views = _views(con)
+    assert len(views) >= 8
+    served = 0
+    for filters in views:
+        served += queries._rollup_corte(con, filters) is not None
+        for name in SUMMARIES:
+            rolled, counted = _both(con, name, filters)
+            pd.testing.assert_frame_equal(rolled, counted, check_dtype=False, rtol=1e-12,
+                                          obj=f"{which} {name} {filters}")
+    # every one of them was read from the roll-up, but for an entity without
+    # any cut-off yet (no date to read it at: its few activities are counted)
+    dated = [f for f in views if queries.resolve_corte(con, f) is not None]
+    assert served == len(dated) >= len(views) - 4
+    con.close()
+
+
+def test_views_within_plans_count_the_activities(db_path):
+    con = store.Database(db_path).cursor()
+    within = [Filters(fase=("diagnostico",)), Filters(estado=("vencida",)),
+              Filters(dependencia=("Planeación",)), Filters(texto="jóvenes"),
+              Filters(semaforo=("rojo",)), Filters(corte=date(2024, 5, 15))]
+    for filters in within:
+        assert queries._rollup_corte(con, filters) is None, filters
+    # other thresholds: the colours are counted from the activities, the rest rolled up
+    other = Filters(umbrales=Umbrales(rojo=40, verde=90))
+    assert queries._rollup_corte(con, other, needs_colours=True) is None
+    assert queries._rollup_corte(con, other) is not None
+    rolled, counted = _both(con, "semaforo_summary", other)
+    pd.testing.assert_frame_equal(rolled, counted)
+    default = queries.semaforo_summary(con, Filters())
+    assert not rolled["Actividades"].equals(default["Actividades"])  # the thresholds matter
+    con.close()
+
+
+def test_the_summaries_of_the_known_database(db_path):
+    """Exact figures through the roll-up (the ones test_queries checks by hand)."""
+    con = store.Database(db_path).cursor()
+    cartago = Filters(entidad=(CARTAGO,))
+    kpis = queries.kpis(con, cartago).iloc[0]
+    states = queries.states_summary(con, cartago)
+    counts = dict(zip(states["_estado"], states["Actividades"], strict=True))
+    assert kpis["Actividades"] == sum(counts.values())
+    assert kpis["Cumplidas"] == counts["cumplida"]
+    assert kpis["Vencidas"] == counts["vencida"]
+    offices = queries.office_ranking(con, cartago)
+    assert offices["Actividades"].sum() >= kpis["Actividades"]  # one per office
+    con.close()
+
+
+# ------------------------------------------------------- stored in the file
+
+
+def test_every_write_stores_the_derived_tables(tmp_path, db_path):
+    path = tmp_path / "tablero.duckdb"
+    shutil.copyfile(db_path, path)
+    check = duckdb.connect(str(path), read_only=True)
+    version, = check.execute("SELECT version FROM derivados.listo").fetchone()
+    tables = {row[0] for row in check.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'derivados'").fetchall()}
+    n_before = check.execute("SELECT sum(n) FROM derivados.cubo WHERE conjunto = 31").fetchone()[0]
+    check.close()
+    assert version == status.DERIVED_VERSION
+    assert {"estado_corte", "plan_dim", "plan_corte", "cubo", "cubo_dependencia",
+            "historia_plan", "historia_estado", "listo"} <= tables
+
+    # a write (here: a plan deleted by hand inside a transaction) refreshes them
+    with store.write_transaction(path) as con:
+        con.execute("DELETE FROM activity_office WHERE activity_id IN "
+                    "(SELECT activity_id FROM activity WHERE plan_id = 1)")
+        con.execute("DELETE FROM reading WHERE activity_id IN "
+                    "(SELECT activity_id FROM activity WHERE plan_id = 1)")
+        con.execute("DELETE FROM activity WHERE plan_id = 1")
+    check = duckdb.connect(str(path), read_only=True)
+    left = check.execute("SELECT count(*) FROM activity").fetchone()[0]
+    n_after = check.execute("SELECT sum(n) FROM derivados.cubo WHERE conjunto = 31").fetchone()[0]
+    dates = check.execute("SELECT count(DISTINCT corte) FROM derivados.cubo").fetchone()[0]
+    check.close()
+    assert n_after == left * dates < n_before
+
+
+def test_the_dashboard_reads_them_from_the_file(db_path):
+    con = store.Database(db_path).cursor()
+    assert sql.derived(con) == f'"{store.ALIAS}".derivados'
+    attached = {row[0] for row in con.execute("SELECT database_name FROM duckdb_databases()")
+                .fetchall()}
+    assert status.DERIVED_CATALOG not in attached  # nothing was built at start
+    con.close()
+
+
+def test_tables_of_another_version_are_built_again(tmp_path, db_path):
+    """A file written by an older release: its stored tables are not trusted."""
+    path = tmp_path / "antigua.duckdb"
+    shutil.copyfile(db_path, path)
+    old = duckdb.connect(str(path))
+    old.execute("UPDATE derivados.listo SET version = 'otra'")
+    old.execute("DROP TABLE derivados.cubo")
+    old.close()
+    con = store.Database(path).cursor()
+    assert sql.derived(con) == f"{status.DERIVED_CATALOG}.main"
+    fresh = store.Database(db_path).cursor()
+    for name in ("kpis", "office_ranking", "phase_summary"):
+        pd.testing.assert_frame_equal(getattr(queries, name)(con, Filters()),
+                                      getattr(queries, name)(fresh, Filters()))
+    con.close()
+    fresh.close()
+
+
+def test_import_memory_is_capped(tmp_path):
+    with store.write_transaction(tmp_path / "t.duckdb") as con:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.replace(" ", "") in ("953.6MiB", "1GB", "1.0GB", "1000.0MB")
