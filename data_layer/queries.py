@@ -58,11 +58,15 @@ def corte_options(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     Columns: ``_corte`` (date) and ``Corte`` ("Trimestre I 2024 (31/03/2024)").
     """
     dims = dimensions(con)
-    cortes = dims.cortes[dims.cortes["plan_id"].isin(dims.plan_ids(filters))]
-    df = (cortes.groupby("corte", as_index=False)["periodo"].min()
-          .sort_values("corte", ascending=False, ignore_index=True)
-          .rename(columns={"corte": "_corte"}))
-    return finish_corte_options(df)
+
+    def compute() -> pd.DataFrame:
+        cortes = dims.cortes[dims.cortes["plan_id"].isin(dims.plan_ids(filters))]
+        df = (cortes.groupby("corte", as_index=False)["periodo"].min()
+              .sort_values("corte", ascending=False, ignore_index=True)
+              .rename(columns={"corte": "_corte"}))
+        return finish_corte_options(df)
+
+    return dims.remember(("cortes", filters.entidad, filters.vigencia), compute).copy()
 
 
 def finish_corte_options(df: pd.DataFrame) -> pd.DataFrame:
@@ -85,15 +89,19 @@ def options(con: duckdb.DuckDBPyConnection, filters: Filters, field: str) -> lis
     entities and vigencias. Phases come in the order of the management cycle."""
     scope = Filters() if field == "entidad" else filters
     dims = dimensions(con)
-    plans = dims.plan_ids(scope)
-    if field in ("entidad", "vigencia"):
-        values = dims.plans.loc[dims.plans["plan_id"].isin(plans), field].dropna()
-        values = sorted(values.unique().tolist(), reverse=field == "vigencia")
-    else:
-        chosen = dims.opciones[(dims.opciones["campo"] == field)
-                               & dims.opciones["plan_id"].isin(plans)]
-        values = sorted(chosen["valor"].unique().tolist())
-    return finish_options(values, field)
+
+    def compute() -> list:
+        plans = dims.plan_ids(scope)
+        if field in ("entidad", "vigencia"):
+            values = dims.plans.loc[dims.plans["plan_id"].isin(plans), field].dropna()
+            values = sorted(values.unique().tolist(), reverse=field == "vigencia")
+        else:
+            chosen = dims.opciones[(dims.opciones["campo"] == field)
+                                   & dims.opciones["plan_id"].isin(plans)]
+            values = sorted(chosen["valor"].unique().tolist())
+        return finish_options(values, field)
+
+    return list(dims.remember(("opciones", field, scope.entidad, scope.vigencia), compute))
 
 
 def finish_options(values: list, field: str) -> list:
@@ -476,12 +484,11 @@ def changes_since_previous_cutoff(con: duckdb.DuckDBPyConnection, filters: Filte
     # The first rows are picked from the narrow states (no wording, no offices),
     # then only they get their columns: at national scale, 900.000 changed
     # activities would otherwise all be joined to their text before the LIMIT.
-    first = filtered(con, filters, f"SELECT f.activity_id FROM f WHERE {_CHANGED} "
-                                   f"ORDER BY f.entidad, f.seq, f.activity_id{clause}",
+    first = filtered(con, filters, f"SELECT f.activity_id, f.orden_cambios AS o FROM f "
+                                   f"WHERE {_CHANGED} ORDER BY f.orden_cambios{clause}",
                      extra_params=params)
-    return finish_changes(filtered(con, filters, CHANGES_SQL,
-                                   extra_where="list_contains($primeras, activity_id)",
-                                   extra_params={"primeras": first["activity_id"].tolist()}))
+    return finish_changes(filtered(con, filters, CHANGES_SQL, extra_where=_among_sql(
+        "orden_cambios"), extra_params=_among(first, "o")))
 
 
 def changes_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
@@ -506,8 +513,22 @@ CHANGES_SQL = f"""
             f.valor - f.valor_previo AS "Cambio (puntos)", f.activity_id AS _id
         FROM f JOIN activity a ON a.activity_id = f.activity_id
         WHERE {_CHANGED}
-        ORDER BY "Entidad", f.seq, f.activity_id
+        ORDER BY f.orden_cambios
 """
+# The first rows of a list, found first without their text: their activities
+# ($primeras) and the range of their order numbers (orden: the order of the
+# table of activities, orden_cambios: that of the changes), which lets the
+# scan skip every row group outside it (the derived rows are stored in order).
+def _among_sql(column: str = "orden") -> str:
+    return (f"{column} BETWEEN $desde_orden AND $hasta_orden "
+            "AND list_contains($primeras, activity_id)")
+
+
+def _among(first: pd.DataFrame, column: str = "orden") -> dict[str, object]:
+    numbers = first[column].astype("int64").tolist()
+    ids = first["activity_id"].astype("int64").tolist()
+    return {"primeras": ids, "desde_orden": min(numbers, default=0),
+            "hasta_orden": max(numbers, default=-1)}
 CHANGES_COUNT_SQL = f"SELECT count(*) AS n FROM f WHERE {_CHANGED}"
 
 
@@ -660,11 +681,10 @@ def activities_table(con: duckdb.DuckDBPyConnection, filters: Filters,
     if limit:
         # The first rows are picked without the text columns (which cost more
         # than everything else at national scale), then only they get them.
-        first = filtered(con, filters, f"SELECT activity_id FROM f ORDER BY {_ACTIVITY_ORDER}"
+        first = filtered(con, filters, f"SELECT activity_id, orden FROM f ORDER BY {_ACTIVITY_ORDER}"
                          f"{clause}", extra_where=where, extra_params=params | limit_params)
-        where = " AND ".join(part for part in (where, "list_contains($primeras, activity_id)")
-                             if part)
-        params = params | {"primeras": first["activity_id"].tolist()}
+        where = " AND ".join(part for part in (where, _among_sql()) if part)
+        params = params | _among(first)
         clause, limit_params = "", {}
     select = _ACTIVITY_COLUMNS.format(sin=status.SIN_ESPECIFICAR)
     df = filtered(con, filters, f"SELECT {select} FROM f ORDER BY {_ACTIVITY_ORDER}{clause}",
@@ -672,7 +692,8 @@ def activities_table(con: duckdb.DuckDBPyConnection, filters: Filters,
     return finish_activities_table(df)
 
 
-_ACTIVITY_ORDER = "entidad, vigencia, seq, activity_id"
+# = entidad, vigencia, seq, activity_id (see status: estado_corte)
+_ACTIVITY_ORDER = "orden"
 
 
 def activities_count(con: duckdb.DuckDBPyConnection, filters: Filters,

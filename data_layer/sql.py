@@ -27,7 +27,7 @@ import functools
 import re
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -63,11 +63,11 @@ def derived(con: duckdb.DuckDBPyConnection) -> str:
 def _derived(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
     """(schema, token): the token names one build of the shared derived tables
     (None for the per-call temporary ones), for caches kept in Python."""
+    if stored := _stored(con):  # the usual case: one query
+        return stored
     read_only, token = _status(con)
     if token:
         return _SCHEMA, token
-    if read_only and (stored := _stored(con)):
-        return stored
     if read_only:
         with _BUILD_LOCK:
             read_only, token = _status(con)
@@ -90,16 +90,19 @@ def _derived(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
 
 
 def _stored(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
-    """(schema, token) of the derived tables stored in the file, if they are
-    of this version of the rules."""
+    """(schema, token) of the derived tables stored in the file, if it is
+    read-only (a writable one may have changed since) and they are of this
+    version of the rules."""
     try:
-        rows = con.execute(f"SELECT token, version FROM {STORED}.listo").fetchall()
+        rows = con.execute(f"""
+            SELECT l.token, l.version, d.database_name
+            FROM {STORED}.listo l, duckdb_databases() d
+            WHERE d.database_name = current_database() AND d.readonly""").fetchall()
     except duckdb.CatalogException:
         return None
     if not rows or rows[0][1] != status.DERIVED_VERSION:
         return None
-    catalog = con.execute("SELECT current_database()").fetchall()[0][0]
-    return f'"{catalog}".{STORED}', rows[0][0]
+    return f'"{rows[0][2]}".{STORED}', rows[0][0]
 
 
 def store_derived(con: duckdb.DuckDBPyConnection) -> None:
@@ -133,6 +136,17 @@ class Dimensions:
     plans: pd.DataFrame  # plan_id, entidad, vigencia
     cortes: pd.DataFrame  # plan_id, corte, periodo
     opciones: pd.DataFrame  # plan_id, campo, valor
+    # Answers computed from these tables alone (sidebar options, the default
+    # cut-off), by question: they cannot change while the file does not.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: tuple, compute):
+        """``compute()``, once per ``key`` for these dimensions."""
+        if key not in self.memo:
+            if len(self.memo) > 4096:  # a crawler trying every combination
+                self.memo.clear()
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @functools.cached_property
     def fechas(self) -> frozenset[date]:
@@ -189,8 +203,12 @@ def resolve_corte(con: duckdb.DuckDBPyConnection, filters: Filters) -> date | No
     if filters.corte is not None:
         return filters.corte
     dims = dimensions(con)
-    cortes = dims.cortes.loc[dims.cortes["plan_id"].isin(dims.plan_ids(filters)), "corte"]
-    return None if cortes.empty else pd.Timestamp(cortes.max()).date()
+
+    def latest():
+        cortes = dims.cortes.loc[dims.cortes["plan_id"].isin(dims.plan_ids(filters)), "corte"]
+        return None if cortes.empty else pd.Timestamp(cortes.max()).date()
+
+    return dims.remember(("corte", filters.entidad, filters.vigencia), latest)
 
 
 def filtered(

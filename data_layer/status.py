@@ -232,8 +232,14 @@ DERIVED_SQL: tuple[str, ...] = (
                   coalesce(a.due_date, cr.fin) AS fecha_limite,
                   CASE WHEN a.due_date IS NOT NULL THEN 'plan'
                        WHEN cr.fin IS NOT NULL THEN 'cronograma' END AS fecha_limite_origen,
-                  c.oficinas
+                  c.oficinas,
+                  -- the orders the lists are read in, as one number each
+                  CAST(row_number() OVER (ORDER BY p.entidad, p.vigencia, a.seq, a.activity_id)
+                       AS INTEGER) AS orden,
+                  CAST(row_number() OVER (ORDER BY p.entidad, a.seq, a.activity_id)
+                       AS INTEGER) AS orden_cambios
            FROM activity a
+           JOIN {d}.plan_dim p ON p.plan_id = a.plan_id
            JOIN {d}.oficinas_actividad oa ON oa.activity_id = a.activity_id
            JOIN {d}.oficinas c ON c.dependencias_lista = oa.lista
            LEFT JOIN (SELECT activity_id, last_day(max(month)) AS fin
@@ -284,10 +290,10 @@ DERIVED_SQL: tuple[str, ...] = (
        )
        -- The rows valid from each plan's latest cut-off on (the default view)
        -- first, in row groups of their own: a scan at that cut-off skips the
-       -- others by their min/max (cheaper than sorting the table).
-       SELECT * FROM todo WHERE hasta = 'infinity'::DATE
-       UNION ALL
-       SELECT * FROM todo WHERE hasta < 'infinity'::DATE""",
+       -- others by their min/max. Each part in the order of the lists: the
+       -- first rows of a list are then read from the first row groups (a
+       -- top-N skips the rest by the min/max of orden).
+       SELECT * FROM todo ORDER BY hasta < 'infinity'::DATE, orden""",
     # The history per (plan, cut-off), for views that select whole plans only
     # (the national view): what progress_by_period and states_by_period count.
     """CREATE OR REPLACE TABLE {d}.historia_plan AS
@@ -440,7 +446,7 @@ _SEARCH_TEXT = """
 """
 
 
-_BASE_COLUMNS = ("activity_id", "plan_id", "seq", "fase", "fase_origen", "nivel", "grupo_valor",
+_BASE_COLUMNS = ("activity_id", "plan_id", "seq", "orden", "orden_cambios", "fase", "fase_origen", "nivel", "grupo_valor",
                  "fecha_limite", "fecha_limite_origen", "oficinas", "periodo", "fecha_lectura",
                  "lectura", "valor", "programado", "ejecutado", "estado_lectura", "corte_previo",
                  "estado_previo", "valor_previo", "cumplida_antes", "lectura_periodo",
