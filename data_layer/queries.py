@@ -17,6 +17,8 @@ from collections.abc import Mapping
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_layer import drill, es_co, export, semaforo, status
 from data_layer.filters import Filters
@@ -343,8 +345,7 @@ def summed(con: duckdb.DuckDBPyConnection, filters: Filters, keys: tuple[str, ..
     grouping set of the roll-up that holds those keys."""
     corte = _rollup_corte(con, filters, needs_colours="semaforo" in keys)
     if corte is None:
-        columns = ", ".join("valor IS NULL AS sin_valor" if key == "sin_valor" else key
-                            for key in keys)
+        columns = ", ".join(_activity_key(key) for key in keys)
         return filtered(con, filters, f""", g AS (
             SELECT {columns}, estado, count(*) AS n, count(valor) AS nv, sum(valor) AS sv,
                    max(fecha_lectura) AS ml
@@ -361,6 +362,15 @@ def summed(con: duckdb.DuckDBPyConnection, filters: Filters, keys: tuple[str, ..
         {select}"""
     return run(con, sql.replace("__DERIVADOS__", derived(con)).replace("__WHERE__", where),
                params | {"corte": corte, "conjunto": status.CONJUNTOS[conjunto]})
+
+
+def _activity_key(key: str) -> str:
+    """A key of g over the filtered activities."""
+    if key == "sin_valor":
+        return "valor IS NULL AS sin_valor"
+    if key == "cambiada":  # see changes_since_previous_cutoff
+        return f"({_CHANGED}) AS cambiada"
+    return key
 
 
 _ROLLUP_KEYS = {"entidad": "p.entidad", "vigencia": "p.vigencia",
@@ -493,7 +503,8 @@ def changes_since_previous_cutoff(con: duckdb.DuckDBPyConnection, filters: Filte
 
 def changes_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     """How many rows :func:`changes_since_previous_cutoff` has for ``filters``."""
-    return int(filtered(con, filters, CHANGES_COUNT_SQL)["n"].iloc[0])
+    df = summed(con, filters, ("cambiada",), CHANGES_COUNT_SQL, "semaforo")
+    return int(df["n"].iloc[0])
 
 
 # An activity changed: its plan has a previous cut-off, and the state or the
@@ -529,7 +540,7 @@ def _among(first: pd.DataFrame, column: str = "orden") -> dict[str, object]:
     ids = first["activity_id"].astype("int64").tolist()
     return {"primeras": ids, "desde_orden": min(numbers, default=0),
             "hasta_orden": max(numbers, default=-1)}
-CHANGES_COUNT_SQL = f"SELECT count(*) AS n FROM f WHERE {_CHANGED}"
+CHANGES_COUNT_SQL = "SELECT coalesce(sum(n) FILTER (WHERE cambiada), 0) AS n FROM g"
 
 
 def finish_changes(df: pd.DataFrame) -> pd.DataFrame:
@@ -841,8 +852,8 @@ def _with_period_labels(df: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 def add_drill(df: pd.DataFrame, keys: Mapping[str, str],
               fixed: Mapping[str, object] | None = None) -> pd.DataFrame:
     """``drill.add_column`` without a Python step per row: each distinct value
-    is written as JSON once and the texts are joined column-wise. Gives the
-    very same text (tests/test_bench.py)."""
+    is written as JSON once and the texts are joined column-wise, in Arrow.
+    Gives the very same text (tests/test_bench.py)."""
     df = df.copy()
     if df.empty:
         df["_filtro"] = []
@@ -850,13 +861,20 @@ def add_drill(df: pd.DataFrame, keys: Mapping[str, str],
     parts: dict[str, object] = {key: _json(value) for key, value in (fixed or {}).items()}
     for key, column in keys.items():
         codes, uniques = pd.factorize(df[column], use_na_sentinel=False)
-        texts = np.array([_json_any(value) for value in uniques], dtype=object)
-        parts[key] = pd.Series(texts[codes], index=df.index, dtype="str")
-    text: object = ""
+        texts = pa.array([_json_any(value) for value in uniques], type=pa.string())
+        parts[key] = pc.take(texts, pa.array(codes))
+    pieces: list[object] = []
     for number, key in enumerate(sorted(parts)):
-        text = text + ("{" if number == 0 else ", ") + json.dumps(key, ensure_ascii=False) + ": "
-        text = text + parts[key]
-    df["_filtro"] = text + "}"
+        pieces.append(pa.scalar(("{" if number == 0 else ", ")
+                                + json.dumps(key, ensure_ascii=False) + ": "))
+        value = parts[key]
+        pieces.append(pa.scalar(value) if isinstance(value, str) else value)
+    pieces.append(pa.scalar("}"))
+    if not any(isinstance(piece, pa.Array) for piece in pieces):  # only fixed conditions
+        df["_filtro"] = "".join(piece.as_py() for piece in pieces)
+        return df
+    joined = pc.binary_join_element_wise(*pieces, "")
+    df["_filtro"] = pd.Series(pd.array(joined, dtype="str"), index=df.index)
     return df
 
 

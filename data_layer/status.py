@@ -190,6 +190,18 @@ def activity_state_sql(cortes: str = CORTE_UNICO) -> str:
 
 DERIVED_CATALOG = "tablero_derivados"
 
+# The grouping sets of the roll-up ``cubo`` (besides corte, plan and estado in
+# every one): semáforo with the default thresholds and whether the activity
+# changed since the plan's previous cut-off; fase; nivel; grupo de valor; list
+# of offices. ``conjunto`` = GROUPING_ID over CUBO_KEYS: a 1 bit per key left
+# out of the set.
+CUBO_KEYS = ("semaforo", "cambiada", "fase", "fase_origen", "nivel", "grupo_valor", "oficinas")
+CUBO_SETS = {"semaforo": ("semaforo", "cambiada"), "fase": ("fase", "fase_origen"),
+             "nivel": ("nivel",), "grupo_valor": ("grupo_valor",), "oficinas": ("oficinas",)}
+CONJUNTOS = {name: sum(1 << (len(CUBO_KEYS) - 1 - n) for n, key in enumerate(CUBO_KEYS)
+                       if key not in keys)
+             for name, keys in CUBO_SETS.items()}
+
 # Statements that build the derived tables in schema ``{d}`` (e.g.
 # ``tablero_derivados.main``) from the stored tables. Order matters.
 DERIVED_SQL: tuple[str, ...] = (
@@ -368,20 +380,16 @@ DERIVED_SQL: tuple[str, ...] = (
                   CASE WHEN coalesce(h.fecha_limite < f.corte AND h.estado_lectura
                                      NOT IN ('cumplida', 'sin_seguimiento'), false)
                        THEN 'vencida' ELSE h.estado_lectura END AS estado,
-                  {semaforo_defecto} AS semaforo, h.valor, h.fecha_lectura
+                  {semaforo_defecto} AS semaforo, h.valor, h.fecha_lectura,
+                  h.corte_previo, h.estado_previo, h.valor_previo
            FROM {d}.estado_corte h JOIN fechas f ON h.desde <= f.corte AND h.hasta > f.corte
        )
-       SELECT corte, plan_id,
-              CAST(GROUPING_ID(semaforo, fase, fase_origen, nivel, grupo_valor, oficinas)
-                   AS INTEGER) AS conjunto,
-              estado, semaforo, fase, fase_origen, nivel, grupo_valor, oficinas,
+       SELECT corte, plan_id, CAST(GROUPING_ID({cubo_claves}) AS INTEGER) AS conjunto,
+              estado, {cubo_claves},
               count(*) AS n, count(valor) AS nv, sum(valor) AS sv, max(fecha_lectura) AS ml
-       FROM e
-       GROUP BY GROUPING SETS ((corte, plan_id, estado, semaforo),
-                               (corte, plan_id, estado, fase, fase_origen),
-                               (corte, plan_id, estado, nivel),
-                               (corte, plan_id, estado, grupo_valor),
-                               (corte, plan_id, estado, oficinas))
+       FROM (SELECT *, corte_previo IS NOT NULL AND (estado_previo IS DISTINCT FROM estado
+                       OR valor_previo IS DISTINCT FROM valor) AS cambiada FROM e)
+       GROUP BY GROUPING SETS ({cubo_conjuntos})
        ORDER BY conjunto, corte, plan_id""",
     # Per office (an activity counts once for each of its offices), from the
     # lists of offices above; the lists set then leaves the roll-up.
@@ -391,9 +399,9 @@ DERIVED_SQL: tuple[str, ...] = (
        FROM (SELECT c.corte, c.plan_id, c.estado, c.n, c.nv, c.sv,
                     unnest(o.dependencias_lista) AS dependencia
              FROM {d}.cubo c JOIN {d}.oficinas o ON o.oficinas = c.oficinas
-             WHERE c.conjunto = 62)
+             WHERE c.conjunto = {cubo_oficinas})
        GROUP BY ALL ORDER BY corte, plan_id""",
-    "DELETE FROM {d}.cubo WHERE conjunto = 62",
+    "DELETE FROM {d}.cubo WHERE conjunto = {cubo_oficinas}",
     "DROP TABLE {d}.lectura_vigente",
     "DROP TABLE {d}.oficinas_actividad",
 )
@@ -402,7 +410,8 @@ DERIVED_SQL: tuple[str, ...] = (
 # Names this version of the rules above: tables stored in a file by another
 # version are not read (data_layer.sql builds them afresh).
 DERIVED_VERSION = hashlib.sha256(
-    "\n".join((*DERIVED_SQL, SIN_ESPECIFICAR, SIN_DEPENDENCIA, repr(semaforo.Umbrales())))
+    "\n".join((*DERIVED_SQL, SIN_ESPECIFICAR, SIN_DEPENDENCIA, repr(semaforo.Umbrales()),
+               repr(CUBO_KEYS), repr(CUBO_SETS)))
     .encode()).hexdigest()[:16]
 
 
@@ -410,7 +419,12 @@ def derived_sql(schema: str) -> list[str]:
     """The statements of :data:`DERIVED_SQL` for the schema ``schema``."""
     return [statement.replace("{d}", schema).replace("{sin}", SIN_ESPECIFICAR)
             .replace("{sin_dependencia}", SIN_DEPENDENCIA)
-            .replace("{semaforo_defecto}", _SEMAFORO_DEFECTO) for statement in DERIVED_SQL]
+            .replace("{semaforo_defecto}", _SEMAFORO_DEFECTO)
+            .replace("{cubo_claves}", ", ".join(CUBO_KEYS))
+            .replace("{cubo_conjuntos}", ", ".join(
+                f"(corte, plan_id, estado, {', '.join(keys)})" for keys in CUBO_SETS.values()))
+            .replace("{cubo_oficinas}", str(CONJUNTOS["oficinas"]))
+            for statement in DERIVED_SQL]
 
 
 # The semáforo of h.valor with the default thresholds, for the roll-up (a
@@ -419,10 +433,7 @@ _DEFAULTS = semaforo.Umbrales()
 _SEMAFORO_DEFECTO = (semaforo.sql_case("h.valor")
                      .replace("$umbral_verde", repr(float(_DEFAULTS.verde)))
                      .replace("$umbral_rojo", repr(float(_DEFAULTS.rojo))))
-# GROUPING_ID of each grouping set of the roll-up (bits: semaforo, fase,
-# fase_origen, nivel, grupo_valor, oficinas; a 1 for each key left out).
-CONJUNTOS = {"semaforo": 0b011111, "fase": 0b100111, "nivel": 0b111011,
-             "grupo_valor": 0b111101, "oficinas": 0b111110}
+
 
 
 # Columns of the activity and of its reading that only the table of activities

@@ -217,6 +217,7 @@ def test_vectorised_drill_column_is_the_same_text(con):
                                       "corte": "_corte"}, {"estado": "cumplida"}),
         (queries.phase_summary, {"entidad": "Entidad", "fase": "_fase",
                                  "fase_origen": "_fase_origen"}, None),
+        (queries.states_summary, {}, {"estado": "cumplida", "con_avance": True}),
     ]:
         df = query(con, Filters()).drop(columns="_filtro")
         pd.testing.assert_frame_equal(queries.add_drill(df, keys, fixed),

@@ -27,7 +27,7 @@ from data_layer.semaforo import Umbrales
 from tests.conftest import CARTAGO
 from tests.test_bench import awkward_database
 
-SUMMARIES = ["kpis", "states_summary", "semaforo_summary", "entity_comparison",
+SUMMARIES = ["kpis", "changes_count", "states_summary", "semaforo_summary", "entity_comparison",
              "office_ranking", "phase_summary", "level_summary", "value_group_summary"]
 
 
@@ -68,6 +68,8 @@ def _both(con, name: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]
         counted = function(con, filters)
     finally:
         queries.ROLLUPS = True
+    if not isinstance(rolled, pd.DataFrame):  # a count
+        return pd.DataFrame({name: [rolled]}), pd.DataFrame({name: [counted]})
     return rolled, counted
 
 
@@ -121,6 +123,8 @@ def test_the_summaries_of_the_known_database(db_path):
     assert kpis["Vencidas"] == counts["vencida"]
     offices = queries.office_ranking(con, cartago)
     assert offices["Actividades"].sum() >= kpis["Actividades"]  # one per office
+    changed = queries.changes_since_previous_cutoff(con, cartago)
+    assert queries.changes_count(con, cartago) == len(changed) > 0
     con.close()
 
 
