@@ -612,9 +612,9 @@ PHASE_SUMMARY_SQL = f"""
 
 def finish_phase_summary(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     order = {code: n for n, code in enumerate(PHASES)}
-    df["_orden"] = df["_fase"].map(lambda code: order.get(code, 99))
+    df["_orden"] = map_each(df["_fase"], lambda code: order.get(code, 99))
     df = df.sort_values(["Entidad", "_orden", "_fase_origen"]).drop(columns="_orden")
-    df.insert(1, "Fase", df["_fase"].map(lambda code: PHASE_LABELS.get(code, code)))  # few codes
+    df.insert(1, "Fase", map_each(df["_fase"], lambda code: PHASE_LABELS.get(code, code)))
     df.insert(2, "Origen de la fase", df["_fase_origen"].str.capitalize())
     df = _with_semaforo(df.reset_index(drop=True), filters)
     return add_drill(df, {"entidad": "Entidad", "fase": "_fase", "fase_origen": "_fase_origen"})
@@ -810,6 +810,9 @@ def map_each(series: pd.Series, function) -> pd.Series:
     return series.map(labels)
 
 
+_COLOR_LABELS = {code: semaforo.label(code) for code in semaforo.COLORS}
+
+
 def _with_semaforo(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Add the semáforo of each row's average (code and label) after the average."""
     df = df.copy()
@@ -817,7 +820,8 @@ def _with_semaforo(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     umbrales = filters.umbrales
     codes = np.select([np.isnan(values), values >= umbrales.verde, values >= umbrales.rojo],
                       ["gris", "verde", "amarillo"], "rojo").tolist()  # = Umbrales.classify
-    df.insert(df.columns.get_loc(AVANCE) + 1, "Semáforo", [semaforo.label(c) for c in codes])
+    df.insert(df.columns.get_loc(AVANCE) + 1, "Semáforo",
+              pd.Series(codes, index=df.index).map(_COLOR_LABELS))
     df["_semaforo"] = codes
     return df
 

@@ -26,7 +26,7 @@ from data_layer import es_co, report, semaforo, store
 from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 from data_layer.report import Report, screens
-from data_layer.report.content import NOTES, missing, phase_rows
+from data_layer.report.content import NOTES, missing, phase_rows, unlisted_text
 from data_layer.report.screens import Screen
 from ui import charts, data, safe
 
@@ -372,6 +372,11 @@ def _periods(content: Report, screen: Screen, full: bool) -> None:
 # ------------------------------------------------------------------ lists
 
 
+def _unlisted(content: Report, topic: str) -> None:
+    st.info(safe.md(unlisted_text(content, topic)), icon=":material/list_alt:")
+    st.caption(safe.md(NOTES[topic]))
+
+
 def _list(rows: pd.DataFrame, draw_item, note: str, if_empty: str) -> None:
     if rows.empty:
         st.success(if_empty, icon=":material/check_circle:")
@@ -404,6 +409,10 @@ def _text(value: object) -> str:
 
 
 def _completed(content: Report, screen: Screen, full: bool) -> None:
+    if not content.listed:
+        _unlisted(content, "cumplidas")
+        return
+
     def item(row: pd.Series) -> None:
         st.markdown(_name(row))
         st.caption(_facts(_entity(content, row), safe.md(row["Dependencias"]),
@@ -419,6 +428,10 @@ def _completed(content: Report, screen: Screen, full: bool) -> None:
 
 
 def _difficulties(content: Report, screen: Screen, full: bool) -> None:
+    if not content.listed:
+        _unlisted(content, "dificultades")
+        return
+
     def item(row: pd.Series) -> None:
         st.markdown(_name(row))
         st.caption(_facts(f"**{row['Estado']}**", _avance(row), _due(row),
@@ -431,6 +444,10 @@ def _difficulties(content: Report, screen: Screen, full: bool) -> None:
 
 
 def _next_steps(content: Report, screen: Screen, full: bool) -> None:
+    if not content.listed:
+        _unlisted(content, "proximos")
+        return
+
     def item(row: pd.Series) -> None:
         st.markdown(_name(row))
         st.caption(_facts(_due(row) or "sin fecha límite", f"**{row['Estado']}**",

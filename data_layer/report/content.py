@@ -75,6 +75,10 @@ NOTES = {
 }
 
 NO_EVIDENCE = "Sin evidencia registrada en el reporte"
+# Above this many activities in view the three lists are not drawn up (a
+# country's plans would be tens of thousands of screens or pages); each says
+# how many there are and where to get them.
+LIST_LIMIT = 5_000
 NO_CORTE = "sin seguimiento todavía"
 
 
@@ -108,6 +112,7 @@ class Report:
     # sentence that says the figures are consolidated (queries.consolidated_text).
     comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
     consolidated: str = ""
+    listed: bool = True  # False: more than LIST_LIMIT activities, the lists are left out
 
     @property
     def count(self) -> int:
@@ -164,13 +169,23 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
           now: datetime | None = None) -> Report:
     """The report of ``filters``, from the dashboard's queries."""
     kpis = queries.kpis(con, filters).iloc[0]
-    activities = queries.activities_table(con, filters)
     corte = es_co.as_date(kpis["corte"])
-    entities = tuple(dict.fromkeys(activities["Entidad"])) or filters.entidad
-    comparison = queries.entity_comparison(con, filters) if len(entities) > 1 \
-        else pd.DataFrame()
-    vigencias = tuple(sorted({int(v) for v in activities["Vigencia"].dropna()})) \
-        or filters.vigencia
+    listed = int(kpis["Actividades"]) <= LIST_LIMIT
+    if listed:
+        activities = queries.activities_table(con, filters)
+        entities = tuple(dict.fromkeys(activities["Entidad"])) or filters.entidad
+        vigencias = tuple(sorted({int(v) for v in activities["Vigencia"].dropna()})) \
+            or filters.vigencia
+        comparison = queries.entity_comparison(con, filters) if len(entities) > 1 \
+            else pd.DataFrame()
+    else:  # the entities and vigencias from the summary by entity, not from every row
+        activities = queries.activities_table(con, filters, limit=0)
+        comparison = queries.entity_comparison(con, filters)
+        entities = tuple(comparison["Entidad"])
+        vigencias = tuple(sorted({int(v) for text in comparison["Vigencia"].dropna()
+                                  for v in str(text).split(", ") if v.strip()}))
+        if len(entities) <= 1:
+            comparison = pd.DataFrame()
     return Report(
         filters=filters,
         entities=tuple(sorted(entities)),
@@ -195,7 +210,26 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
         comparison=comparison,
         consolidated=(queries.consolidated_text(comparison, corte)
                       if not comparison.empty else ""),
+        listed=listed,
     )
+
+
+def unlisted_text(report: Report, topic: str) -> str:
+    """What a list says when the view is too large to list (``report.listed`` False)."""
+    k = report.kpis
+    how_many = {
+        "cumplidas": es_co.plural(int(k["Cumplidas"]), "actividad cumplida",
+                                  "actividades cumplidas"),
+        "dificultades": (f"{es_co.plural(int(k['Vencidas']), 'vencida', 'vencidas')} y "
+                         f"{es_co.plural(int(k['Sin reporte']), 'sin reporte', 'sin reporte')}"),
+    }.get(topic)
+    head = (f"Esta vista tiene {how_many} entre "
+            f"{es_co.plural(report.count, 'actividad', 'actividades')}"
+            if how_many else
+            f"Esta vista tiene {es_co.plural(report.count, 'actividad', 'actividades')}")
+    return (f"{head}: demasiadas para listarlas una por una (la lista se arma hasta con "
+            f"{es_co.integer(LIST_LIMIT)} actividades en vista). Elija una entidad en la "
+            "barra lateral, o descargue la lista completa en la página Actividades.")
 
 
 def _corte_label(con: duckdb.DuckDBPyConnection, filters: Filters, corte: date | None) -> str:

@@ -37,7 +37,8 @@ from data_layer.filters import Filters
 from data_layer.queries import AVANCE
 from data_layer.report import charts
 from data_layer.report import pdf_parts as blocks
-from data_layer.report.content import NOTES, Report, build, followed_up, one_line, phase_rows
+from data_layer.report.content import (NOTES, Report, build, followed_up, one_line, phase_rows,
+                                        unlisted_text)
 from data_layer.report.pdf_parts import (
     BOLD,
     CHART_ROWS,
@@ -345,6 +346,10 @@ def _next_steps(report: Report, st) -> list[Flowable]:
 
 def _activity_list(report: Report, df: pd.DataFrame, note: str, if_empty: str,
                    columns: list[tuple[str, float]], st) -> list[Flowable]:
+    if not report.listed:
+        topic = next(key for key, text in NOTES.items() if text == note)
+        return [Paragraph(markup(note), st["intro"]),
+                Paragraph(markup(unlisted_text(report, topic)), st["base"])]
     if df.empty:
         return [Paragraph(markup(note), st["intro"]), Paragraph(markup(if_empty), st["base"])]
     if report.several:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data_layer import totals
 from data_layer.report.content import Report, followed_up, missing
 
 # (key, title): the order of the hearing.
@@ -71,22 +72,38 @@ def screens(report: Report, fit: Fit = Fit()) -> list[Screen]:
     result.append(Screen("trimestres"))
     for topic, frame in (("cumplidas", report.completed), ("dificultades", report.difficulties),
                          ("proximos", report.next_steps)):
+        if not report.listed:  # one screen that says why there is no list
+            result.append(Screen(topic))
+            continue
         weights = [item_lines(row, fit.chars_per_line, report.several)
                    for _, row in frame.iterrows()]
         result += _pack(topic, weights, fit.lines)
     return result
 
 
+# Beyond this many entities the phase and office screens chart totals over
+# them (one bar per phase or office), as the dashboard's charts do: a country's
+# plans would otherwise be thousands of bars.
+TOTALS_ABOVE = 8
+
+
 def chart_phases(report: Report) -> pd.DataFrame:
     """The rows the phase screens chart: phases with a follow-up when any
     average exists, else every phase (then counted, not averaged)."""
-    followed = followed_up(report.phases)
-    return followed if followed["Avance promedio (%)"].notna().any() else report.phases
+    phases = report.phases
+    if totals.entities(phases) > TOTALS_ABOVE:
+        phases = totals.phases(phases, report.filters)
+    followed = followed_up(phases)
+    return followed if followed["Avance promedio (%)"].notna().any() else phases
 
 
 def chart_offices(report: Report) -> pd.DataFrame:
     """Offices with at least one activity followed up (the rest have no bar to show)."""
-    return followed_up(report.offices)
+    offices = report.offices
+    if totals.entities(offices) > TOTALS_ABOVE:
+        summed = totals.text_groups(offices, report.filters, "dependencia", "Dependencia")
+        offices = totals.lowest(summed, len(summed))  # least advanced first, as the query
+    return followed_up(offices)
 
 
 def item_lines(row: pd.Series, chars_per_line: int, with_entity: bool = False) -> float:
