@@ -124,7 +124,7 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     ``Vencidas sin avance`` is the part of ``Vencidas`` the average leaves out
     (see :func:`average_parts`: every set the sentence names is one of these).
     """
-    return finish_kpis(summed(con, filters, ("entidad", "sin_valor"), KPIS_SQL, "semaforo"),
+    return finish_kpis(summed(con, filters, ("entidad", "sin_valor"), KPIS_SQL),
                        filters, resolve_corte(con, filters))
 
 
@@ -191,8 +191,7 @@ def explain_average(row: pd.Series) -> str:
 def states_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, estado) at the cut-off; states in a fixed order,
     zeros kept (a 0 in "Sin reporte" is news), "Sin seguimiento" only when it occurs."""
-    return finish_states_summary(summed(con, filters, ("entidad",), STATES_SUMMARY_SQL,
-                                        "semaforo"))
+    return finish_states_summary(summed(con, filters, ("entidad",), STATES_SUMMARY_SQL))
 
 
 STATES_SUMMARY_SQL = """
@@ -216,7 +215,7 @@ def finish_states_summary(df: pd.DataFrame) -> pd.DataFrame:
 def semaforo_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, colour of the semáforo) at the cut-off, zeros kept."""
     return finish_semaforo_summary(summed(con, filters, ("entidad", "semaforo"),
-                                          SEMAFORO_SUMMARY_SQL, "semaforo"))
+                                          SEMAFORO_SUMMARY_SQL))
 
 
 SEMAFORO_SUMMARY_SQL = """
@@ -238,7 +237,7 @@ def finish_semaforo_summary(df: pd.DataFrame) -> pd.DataFrame:
 def entity_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per entidad: the summary figures side by side."""
     return finish_entity_comparison(
-        summed(con, filters, ("entidad", "vigencia"), ENTITY_COMPARISON_SQL, "semaforo"), filters)
+        summed(con, filters, ("entidad", "vigencia"), ENTITY_COMPARISON_SQL), filters)
 
 
 ENTITY_COMPARISON_SQL = f"""
@@ -340,17 +339,17 @@ ROLLUPS = True  # tests turn it off to compare with the activities
 
 
 def summed(con: duckdb.DuckDBPyConnection, filters: Filters, keys: tuple[str, ...],
-           select: str, conjunto: str) -> pd.DataFrame:
-    """``select`` over ``g`` grouped by ``keys`` (see above); ``conjunto`` is the
-    grouping set of the roll-up that holds those keys."""
-    corte = _rollup_corte(con, filters, needs_colours="semaforo" in keys)
-    if corte is None:
+           select: str) -> pd.DataFrame:
+    """``select`` over ``g`` grouped by ``keys`` (see above)."""
+    found = _rollup(con, filters, keys)
+    if found is None:
         columns = ", ".join(_activity_key(key) for key in keys)
         return filtered(con, filters, f""", g AS (
             SELECT {columns}, estado, count(*) AS n, count(valor) AS nv, sum(valor) AS sv,
                    max(fecha_lectura) AS ml
             FROM f GROUP BY ALL) {select}""")
-    where, params = filters.to_where(plan_level=True)
+    corte, conjunto = found
+    where, params = filters.to_where()  # its columns are those of c and p
     columns = ", ".join(_ROLLUP_KEYS.get(key, f"c.{key}") for key in keys)
     sql = f"""
         WITH g AS (
@@ -373,18 +372,41 @@ def _activity_key(key: str) -> str:
     return key
 
 
-_ROLLUP_KEYS = {"entidad": "p.entidad", "vigencia": "p.vigencia",
-                "sin_valor": "c.semaforo = 'gris' AS sin_valor"}
+_ROLLUP_KEYS = {"entidad": "p.entidad", "vigencia": "p.vigencia"}
+_PLAN_KEYS = {"entidad", "vigencia", "plan_id", "estado"}  # in every set (p or c)
+
+
+def _rollup(con: duckdb.DuckDBPyConnection, filters: Filters, keys: tuple[str, ...]):
+    """``(corte, conjunto)``: the cut-off and the grouping set of the roll-up
+    that holds ``keys`` and every column the filters name, or None when
+    none can serve them (see :func:`_rollup_corte`)."""
+    needs = (set(keys) | _filtered_columns(filters)) - _PLAN_KEYS
+    if "semaforo" in needs and filters.umbrales != semaforo.Umbrales():
+        return None  # the roll-up's colours use the default thresholds
+    for conjunto, columns in status.CUBO_SETS.items():
+        if needs <= set(columns):
+            corte = _rollup_corte(con, filters, within=needs & _WITHIN)
+            return None if corte is None else (corte, conjunto)
+    return None
+
+
+# Filters on a column of a grouping set (the rest, dependencia and text, are
+# over lists and words the roll-up does not keep).
+_WITHIN = {"estado", "fase", "semaforo", "grupo_valor"}
+
+
+def _filtered_columns(filters: Filters) -> set[str]:
+    names = {name for name in ("fase", "dependencia", "estado", "semaforo", "grupo_valor")
+             if getattr(filters, name)}
+    return names | ({"texto"} if filters.texto.strip() else set())
 
 
 def _rollup_corte(con: duckdb.DuckDBPyConnection, filters: Filters,
-                  needs_colours: bool = False):
+                  within: set[str] = frozenset()):
     """The cut-off to read the roll-up at, or None when it cannot serve the
-    filters: they select within plans, the date is none of the plans' cut-offs
-    (a hand-written link), or the colours asked for use other thresholds."""
-    if not ROLLUPS or not _plans_only(filters):
-        return None
-    if needs_colours and filters.umbrales != semaforo.Umbrales():
+    filters: they select within plans by more than ``within`` (and estado),
+    or the date is none of the plans' cut-offs (a hand-written link)."""
+    if not ROLLUPS or not _filtered_columns(filters) <= {"estado"} | set(within):
         return None
     corte = resolve_corte(con, filters)
     if corte is None or es_co.as_date(corte) not in dimensions(con).fechas:
@@ -503,7 +525,7 @@ def changes_since_previous_cutoff(con: duckdb.DuckDBPyConnection, filters: Filte
 
 def changes_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     """How many rows :func:`changes_since_previous_cutoff` has for ``filters``."""
-    df = summed(con, filters, ("cambiada",), CHANGES_COUNT_SQL, "semaforo")
+    df = summed(con, filters, ("cambiada",), CHANGES_COUNT_SQL)
     return int(df["n"].iloc[0])
 
 
@@ -555,8 +577,8 @@ def finish_changes(df: pd.DataFrame) -> pd.DataFrame:
 def office_ranking(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, dependencia), the least advanced first. An activity
     with several offices counts once for each of them."""
-    where, params = filters.to_where(plan_level=True)
-    corte = _rollup_corte(con, filters)
+    where, params = filters.to_where()
+    corte = _rollup_corte(con, filters)  # estado is the only column it keeps
     if corte is None:
         df = filtered(con, filters, ", g AS (SELECT plan_id, oficinas, estado, count(*) AS n, "
                       "count(valor) AS nv, sum(valor) AS sv FROM f GROUP BY ALL), "
@@ -600,7 +622,7 @@ def phase_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     """One row per (entidad, fase, origin of the phase: declarada or inferida),
     phases in the order of the management cycle."""
     return finish_phase_summary(
-        summed(con, filters, ("entidad", "fase", "fase_origen"), PHASE_SUMMARY_SQL, "fase"),
+        summed(con, filters, ("entidad", "fase", "fase_origen"), PHASE_SUMMARY_SQL),
         filters)
 
 
@@ -639,7 +661,7 @@ def by_text_column_sql(column: str, title: str) -> str:
 
 
 def _by_text_column(con, filters: Filters, column: str, title: str) -> pd.DataFrame:
-    df = summed(con, filters, ("entidad", column), by_text_column_sql(column, title), column)
+    df = summed(con, filters, ("entidad", column), by_text_column_sql(column, title))
     return finish_by_text_column(df, filters, column, title)
 
 

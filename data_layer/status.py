@@ -195,9 +195,16 @@ DERIVED_CATALOG = "tablero_derivados"
 # changed since the plan's previous cut-off; fase; nivel; grupo de valor; list
 # of offices. ``conjunto`` = GROUPING_ID over CUBO_KEYS: a 1 bit per key left
 # out of the set.
-CUBO_KEYS = ("semaforo", "cambiada", "fase", "fase_origen", "nivel", "grupo_valor", "oficinas")
-CUBO_SETS = {"semaforo": ("semaforo", "cambiada"), "fase": ("fase", "fase_origen"),
-             "nivel": ("nivel",), "grupo_valor": ("grupo_valor",), "oficinas": ("oficinas",)}
+CUBO_KEYS = ("semaforo", "cambiada", "fase", "fase_origen", "nivel", "grupo_valor", "oficinas",
+             "sin_valor")
+# Every set keys sin_valor (no numeric avance: what «Vencidas sin avance»
+# counts), so that the summary cards can be read from any of them: from the
+# one that holds the column a filter names (fase, grupo de valor, semáforo).
+CUBO_SETS = {"semaforo": ("semaforo", "cambiada", "sin_valor"),
+             "nivel": ("nivel", "sin_valor"),
+             "fase": ("fase", "fase_origen", "sin_valor"),
+             "grupo_valor": ("grupo_valor", "sin_valor"),
+             "oficinas": ("oficinas", "sin_valor")}
 CONJUNTOS = {name: sum(1 << (len(CUBO_KEYS) - 1 - n) for n, key in enumerate(CUBO_KEYS)
                        if key not in keys)
              for name, keys in CUBO_SETS.items()}
@@ -380,7 +387,8 @@ DERIVED_SQL: tuple[str, ...] = (
                   CASE WHEN coalesce(h.fecha_limite < f.corte AND h.estado_lectura
                                      NOT IN ('cumplida', 'sin_seguimiento'), false)
                        THEN 'vencida' ELSE h.estado_lectura END AS estado,
-                  {semaforo_defecto} AS semaforo, h.valor, h.fecha_lectura,
+                  {semaforo_defecto} AS semaforo, h.valor IS NULL AS sin_valor, h.valor,
+                  h.fecha_lectura,
                   h.corte_previo, h.estado_previo, h.valor_previo
            FROM {d}.estado_corte h JOIN fechas f ON h.desde <= f.corte AND h.hasta > f.corte
        )

@@ -45,8 +45,10 @@ def sample(tmp_path_factory) -> Path:
 
 
 def _views(con) -> list[Filters]:
-    """Whole-plan views: national and per entity and vigencia, at the default
-    cut-off and at every cut-off offered."""
+    """Whole-plan views (national, per entity and vigencia) at the default
+    cut-off and at every cut-off offered, and views within plans: by the
+    columns the roll-up keeps (estado, fase, semáforo, grupo de valor) and by
+    those it does not (dependencia, text: counted from the activities)."""
     entities = queries.options(con, Filters(), "entidad")
     vigencias = queries.options(con, Filters(), "vigencia")
     scopes = [Filters(), *(Filters(entidad=(e,)) for e in entities[:4]),
@@ -56,6 +58,17 @@ def _views(con) -> list[Filters]:
         views.append(scope)
         for corte in queries.corte_options(con, scope)["_corte"]:
             views.append(scope.replace(corte=corte))
+    phases = queries.options(con, Filters(), "fase")
+    groups = queries.options(con, Filters(), "grupo_valor")
+    offices = queries.options(con, Filters(), "dependencia")
+    for scope in scopes[:2]:
+        views += [scope.replace(fase=tuple(phases[:1])),
+                  scope.replace(fase=tuple(phases[1:3]), estado=("vencida", "en_curso")),
+                  scope.replace(estado=("cumplida",)),
+                  scope.replace(semaforo=("rojo", "gris")),
+                  scope.replace(grupo_valor=tuple(groups[:1])),
+                  scope.replace(dependencia=tuple(offices[:1])),
+                  scope.replace(texto="a")]
     return views
 
 
@@ -81,29 +94,39 @@ def test_rollups_give_the_same_tables_as_the_activities(which, db_path, awkward,
     assert len(views) >= 8
     served = 0
     for filters in views:
-        served += queries._rollup_corte(con, filters) is not None
+        served += queries._rollup(con, filters, ("entidad",)) is not None
         for name in SUMMARIES:
             rolled, counted = _both(con, name, filters)
             pd.testing.assert_frame_equal(rolled, counted, check_dtype=False, rtol=1e-12,
                                           obj=f"{which} {name} {filters}")
     # every one of them was read from the roll-up, but for an entity without
     # any cut-off yet (no date to read it at: its few activities are counted)
-    dated = [f for f in views if queries.resolve_corte(con, f) is not None]
-    assert served == len(dated) >= len(views) - 4
+    # and the views by dependencia or text
+    servable = [f for f in views if queries.resolve_corte(con, f) is not None
+                and not f.dependencia and not f.texto]
+    assert served == len(servable) >= 8
     con.close()
 
 
-def test_views_within_plans_count_the_activities(db_path):
+def test_which_views_the_rollup_serves(db_path):
     con = store.Database(db_path).cursor()
-    within = [Filters(fase=("diagnostico",)), Filters(estado=("vencida",)),
-              Filters(dependencia=("Planeación",)), Filters(texto="jóvenes"),
-              Filters(semaforo=("rojo",)), Filters(corte=date(2024, 5, 15))]
-    for filters in within:
-        assert queries._rollup_corte(con, filters) is None, filters
+    cards = ("entidad", "sin_valor")
+    for filters in [Filters(dependencia=("Planeación",)), Filters(texto="jóvenes"),
+                    Filters(corte=date(2024, 5, 15)),  # no plan's cut-off: a typed link
+                    Filters(fase=("diagnostico",), dependencia=("Planeación",))]:
+        assert queries._rollup(con, filters, cards) is None, filters
+    # a filter on a column of a grouping set: read from that set
+    assert queries._rollup(con, Filters(fase=("diagnostico",)), cards)[1] == "fase"
+    assert queries._rollup(con, Filters(grupo_valor=("Jóvenes",)), cards)[1] == "grupo_valor"
+    assert queries._rollup(con, Filters(semaforo=("rojo",)), cards)[1] == "semaforo"
+    assert queries._rollup(con, Filters(estado=("vencida",)), cards)[1] == "semaforo"
+    # but not when the figure needs a column that set lacks
+    assert queries._rollup(con, Filters(fase=("diagnostico",)), ("entidad", "semaforo")) is None
+    assert queries._rollup(con, Filters(fase=("diagnostico",)), ("cambiada",)) is None
     # other thresholds: the colours are counted from the activities, the rest rolled up
     other = Filters(umbrales=Umbrales(rojo=40, verde=90))
-    assert queries._rollup_corte(con, other, needs_colours=True) is None
-    assert queries._rollup_corte(con, other) is not None
+    assert queries._rollup(con, other, ("entidad", "semaforo")) is None
+    assert queries._rollup(con, other, cards) is not None
     rolled, counted = _both(con, "semaforo_summary", other)
     pd.testing.assert_frame_equal(rolled, counted)
     default = queries.semaforo_summary(con, Filters())
@@ -138,7 +161,9 @@ def test_every_write_stores_the_derived_tables(tmp_path, db_path):
     version, = check.execute("SELECT version FROM derivados.listo").fetchone()
     tables = {row[0] for row in check.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'derivados'").fetchall()}
-    n_before = check.execute("SELECT sum(n) FROM derivados.cubo WHERE conjunto = 31").fetchone()[0]
+    one_set = {"c": status.CONJUNTOS["semaforo"]}
+    n_before = check.execute("SELECT sum(n) FROM derivados.cubo WHERE conjunto = $c",
+                             one_set).fetchone()[0]
     check.close()
     assert version == status.DERIVED_VERSION
     assert {"estado_corte", "plan_dim", "plan_corte", "cubo", "cubo_dependencia",
@@ -153,7 +178,8 @@ def test_every_write_stores_the_derived_tables(tmp_path, db_path):
         con.execute("DELETE FROM activity WHERE plan_id = 1")
     check = duckdb.connect(str(path), read_only=True)
     left = check.execute("SELECT count(*) FROM activity").fetchone()[0]
-    n_after = check.execute("SELECT sum(n) FROM derivados.cubo WHERE conjunto = 31").fetchone()[0]
+    n_after = check.execute("SELECT sum(n) FROM derivados.cubo WHERE conjunto = $c",
+                            one_set).fetchone()[0]
     dates = check.execute("SELECT count(DISTINCT corte) FROM derivados.cubo").fetchone()[0]
     check.close()
     assert n_after == left * dates < n_before
