@@ -15,7 +15,12 @@ national case: a thousand entities each sending its plan). For each:
   ``number_format`` (what the importer must read), and python-calamine
   ``to_python()`` (the fastest reader, which drops number formats).
 
-``ingest_ratio`` = ours ÷ openpyxl values_only, over both workloads together.
+``ingest_ratio`` = ours ÷ python-calamine alone (the fastest raw reader, the
+honest baseline), the worse of the two workloads; ``ingest_ratio_openpyxl`` is
+the same against openpyxl values_only. ``process_s`` times whole processes on
+the large workbook, as a person waits for them: ``python -m data_layer import``
+into a new database against a ``python`` process that only reads it with
+calamine (interpreter start and imports included in both).
 """
 from __future__ import annotations
 
@@ -24,9 +29,11 @@ import io
 import pstats
 import shutil
 import statistics
+import subprocess
+import sys
 from pathlib import Path
 
-from bench.common import timed
+from bench.common import ROOT, timed
 
 
 def make_workbooks(workdir: Path, large: int, files: int, per_file: int) -> dict[str, list[Path]]:
@@ -85,6 +92,32 @@ def calamine(paths: list[Path]) -> int:
         for name in book.sheet_names:
             cells += sum(len(row) for row in book.get_sheet_by_name(name).to_python())
     return cells
+
+
+_CALAMINE_ONLY = """
+import sys
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+print(sum(len(row) for name in book.sheet_names
+          for row in book.get_sheet_by_name(name).to_python()))
+"""
+
+
+def processes(workdir: Path, path: Path, repeat: int) -> dict[str, float]:
+    """Median wall time of whole processes on ``path``: our import into a new
+    database, and a process that reads it with calamine only."""
+    db = workdir / "proceso.duckdb"
+    ours, raw = [], []
+    for _ in range(repeat):
+        db.unlink(missing_ok=True)
+        ours.append(timed(lambda: subprocess.run(
+            [sys.executable, "-m", "data_layer", "import", str(path), "--db", str(db)],
+            cwd=ROOT, check=True, capture_output=True))[0])
+        raw.append(timed(lambda: subprocess.run(
+            [sys.executable, "-c", _CALAMINE_ONLY, str(path)], check=True,
+            capture_output=True))[0])
+    db.unlink(missing_ok=True)
+    return {"ours": round(statistics.median(ours), 3), "calamine": round(statistics.median(raw), 3)}
 
 
 def parse(paths: list[Path]) -> int:
@@ -152,8 +185,12 @@ def run(workdir: Path, large: int, files: int, per_file: int, repeat: int = 3,
         result["workloads"][name] = entry
         log(f"  {name}: {activities} actividades, nosotros {seconds['ours']:.2f} s, openpyxl "
             f"{seconds['openpyxl_values_only']:.2f} s, calamine {seconds['calamine']:.2f} s")
-    result["ingest_ratio"] = round(totals["ours"] / totals["openpyxl_values_only"], 2)
-    result["ingest_ratio_calamine"] = round(totals["ours"] / totals["calamine"], 2)
+    result["ingest_ratio"] = max(w["ratio_vs_calamine"] for w in result["workloads"].values())
+    result["ingest_ratio_openpyxl"] = round(totals["ours"] / totals["openpyxl_values_only"], 2)
+    result["ingest_ratio_calamine"] = result["ingest_ratio"]  # the name older JSON used
+    result["process_s"] = processes(workdir, sets["un_archivo_grande"][0], repeat)
+    result["process_ratio"] = round(result["process_s"]["ours"]
+                                    / result["process_s"]["calamine"], 2)
     result["parse_ratio"] = round(totals["parse"] / totals["openpyxl_values_only"], 2)
     result["profile"] = profile(sets["un_archivo_grande"][0])
     return result
