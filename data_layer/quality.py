@@ -201,13 +201,25 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) 
     return int(run(con, f"SELECT count(*) AS n FROM ({body})", params)["n"].iloc[0])
 
 
-def office_merges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def office_merges(con: duckdb.DuckDBPyConnection, filters: Filters,
+                  limit: int | None = None) -> pd.DataFrame:
     """How each office was written in the plans and the name it was merged into;
-    rewritten spellings first."""
+    rewritten spellings first. ``limit`` keeps the first rows only (a country's
+    plans write some 20.000); see :func:`office_merges_count`."""
+    return _rows(con, *_merges_sql(con, filters), limit)
+
+
+def office_merges_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many rows :func:`office_merges` has for ``filters``."""
+    return _count(con, *_merges_sql(con, filters))
+
+
+def _merges_sql(con: duckdb.DuckDBPyConnection, filters: Filters
+                ) -> tuple[str, dict[str, object]]:
     plans, params = _plans(filters)
     # Activities per (plan, spelling, office) come from the derived table
     # oficina_escritura; an activity belongs to one plan, so they add up.
-    return run(con, f"""
+    return f"""
         WITH p AS ({plans})
         SELECT p.entidad AS "Entidad", o.office_raw AS "Como aparece en el plan",
             o.office AS "Nombre en el tablero",
@@ -218,4 +230,4 @@ def office_merges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
         GROUP BY ALL
         ORDER BY "¿Cambió el nombre?" DESC, "Entidad", "Nombre en el tablero",
             "Como aparece en el plan"
-    """, params)
+    """, params

@@ -41,7 +41,8 @@ with layout.guard("el informe de calidad"):
          "El plan no dice la fase de estas actividades; el tablero la dedujo de una palabra "
          "de la actividad. Si no es la correcta, escriba la fase en el plan (una columna "
          "«Fase») y vuelva a cargarlo."),
-        ("Nombres de las dependencias", quality.office_merges, None, "calidad_dependencias",
+        ("Nombres de las dependencias", quality.office_merges, quality.office_merges_count,
+         "calidad_dependencias",
          "No hay dependencias registradas.", "Cómo aparece cada dependencia en los planes y "
          "el nombre con el que se agrupa en el tablero (una misma dependencia escrita de "
          "varias formas se cuenta una sola vez)."),

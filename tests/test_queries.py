@@ -354,6 +354,10 @@ def test_inferred_phases_and_office_merges(con):
                      ].values.tolist() == [
         ["Sec. de Planeación, Medio Ambiente y Desarrollo Economico", PLANEACION_CARTAGO, 7],
         ["Sec. de Sevicios Administrativos", SERVICIOS, 1]]
+    every = quality.office_merges(con, Filters())
+    assert quality.office_merges_count(con, Filters()) == len(every) > 2
+    first = quality.office_merges(con, Filters(), 2)
+    pd.testing.assert_frame_equal(first, every.head(2))
 
 
 def test_without_a_due_date_the_schedule_says_when_it_is_due(db_path, tmp_path):
