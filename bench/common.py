@@ -28,7 +28,7 @@ def timed(function: Callable[[], object]) -> tuple[float, object]:
 
 def synthetic_database(workdir: Path, activities: int, seed: int = 7) -> Path:
     """The synthetic database of ``activities`` activities, generated once per workdir."""
-    from data_layer import status, synth
+    from data_layer import synth
 
     path = workdir / f"sintetica_{activities}_{seed}.duckdb"
     marker = path.with_suffix(".ok")
@@ -36,34 +36,11 @@ def synthetic_database(workdir: Path, activities: int, seed: int = 7) -> Path:
         marker.unlink(missing_ok=True)
         synth.write_database(path, activities, seed=seed)
         marker.write_text("ok")
-    elif stored_version(path) != status.DERIVED_VERSION:
-        # Written under other derivation rules: store them again, as a write would.
-        import duckdb
+    else:  # written under other derivation rules: stored again, as a write would
+        from data_layer import store
 
-        from data_layer import sql, store
-
-        con = duckdb.connect(str(path))
-        try:
-            con.execute("SET enable_progress_bar = false")
-            store.limit_memory(con)
-            sql.store_derived(con)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+        store.store_derived_if_outdated(path)
     return path
-
-
-def stored_version(path: Path) -> str | None:
-    """The version of the derived tables stored in ``path`` (None: none stored)."""
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute("SELECT version FROM derivados.listo").fetchone()[0]
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
 
 
 @contextlib.contextmanager

@@ -356,3 +356,24 @@ class Database:
     def version(self) -> tuple[int, int]:
         """Changes whenever an import swaps in a new file (for cache keys)."""
         return self._file_signature()
+
+
+def store_derived_if_outdated(db_path: Path | str | None = None) -> bool:
+    """Store the derived tables in a database file written without them or
+    under other rules (by an earlier release), once, as a write does: the
+    dashboard would otherwise derive them in memory at every start (minutes
+    and gigabytes at national scale). Returns True when it rewrote the file; a
+    file it cannot write (read-only, disk full, held by another program) is
+    left as it is and the dashboard derives them in memory."""
+    path = Path(db_path) if db_path else default_db_path()
+    if not path.exists() or derived.stored_version(path) == derived.status.DERIVED_VERSION:
+        return False
+    try:
+        with write_transaction(path):
+            pass  # the transaction's end stores the derived tables
+    except DatabaseBusyError as error:
+        logger.warning("No se pudieron guardar las tablas derivadas en %s: %s", path, error)
+        return False
+    logger.info("Tablas derivadas guardadas en %s (versión %s)", path,
+                derived.status.DERIVED_VERSION)
+    return True

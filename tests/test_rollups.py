@@ -216,3 +216,44 @@ def test_import_memory_is_capped(tmp_path):
     with store.write_transaction(tmp_path / "t.duckdb") as con:
         limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     assert limit.replace(" ", "") in ("953.6MiB", "1GB", "1.0GB", "1000.0MB")
+
+
+def test_a_file_of_an_earlier_release_is_brought_up_to_date(tmp_path, db_path, monkeypatch):
+    path = tmp_path / "anterior.duckdb"
+    shutil.copyfile(db_path, path)
+    old = duckdb.connect(str(path))
+    old.execute("DROP SCHEMA derivados CASCADE")
+    old.close()
+    assert sql.stored_version(path) is None
+    # a file that cannot be written (read-only, disk full, locked) is left as
+    # it is, and the dashboard derives in memory
+    before = path.read_bytes()
+    with monkeypatch.context() as patch:
+        def refuse(_path):
+            raise store.ReadOnlyDatabaseError("sólo lectura")
+        patch.setattr(store, "write_transaction", refuse)
+        assert store.store_derived_if_outdated(path) is False
+    assert path.read_bytes() == before
+    assert store.store_derived_if_outdated(path) is True
+    assert sql.stored_version(path) == status.DERIVED_VERSION
+    assert store.store_derived_if_outdated(path) is False  # once
+    con = store.Database(path).cursor()
+    assert sql.derived(con) == f'"{store.ALIAS}".derivados'
+    con.close()
+
+
+def test_the_dashboard_brings_an_old_file_up_to_date(tmp_path, db_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "anterior.duckdb"
+    shutil.copyfile(db_path, path)
+    old = duckdb.connect(str(path))
+    old.execute("UPDATE derivados.listo SET version = 'de otra versión'")
+    old.close()
+    monkeypatch.setenv("TABLERO_DB", str(path))
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert sql.stored_version(path) == status.DERIVED_VERSION
+    assert [m.value for m in at.metric][0] == str(queries.kpis(
+        store.Database(path).cursor(), Filters()).iloc[0]["Actividades"])

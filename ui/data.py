@@ -28,6 +28,10 @@ class DatabaseUnavailable(Exception):
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> store.Database:
+    # A file from an earlier release: its derived tables stored once, now.
+    with st.spinner("Actualizando la base de datos a esta versión del tablero "
+                    "(solo ocurre una vez)…"):
+        store.store_derived_if_outdated(path)
     return store.Database(path)
 
 
