@@ -95,6 +95,12 @@ SETTLED_JS = """([needRun, quietMs]) => {
 FIRST_CONTENT_JS = """() => [...document.querySelectorAll("[data-testid='stMetricValue']")]
   .filter(v => v.innerText.trim() && v.offsetParent !== null).length >= 6"""
 
+# The «Actividades» figure of the header (Resumen), or null: what the change showed.
+ACTIVIDADES_JS = """() => {
+  const m = [...document.querySelectorAll("[data-testid='stMetric']")].find(m =>
+      m.querySelector("[data-testid='stMetricLabel']")?.innerText.trim() === 'Actividades');
+  return m ? m.querySelector("[data-testid='stMetricValue']").innerText.trim() : null;
+}"""
 EXCEPTION = "[data-testid='stException']"
 ERROR_BOX = "[data-testid='stAlertContentError']"
 SIDEBAR_SELECT = "[data-testid='stSidebar'] [data-testid='stMultiSelect']"
@@ -162,7 +168,8 @@ def _choose(tab, counter: WebsocketBytes, label: str, option: str, type_it: bool
         raise RuntimeError(f"no se registró el clic en «{option}»")
     return {"s": round((times["last"] - times["t0"]) / 1000, 3), "bytes": counter.bytes,
             "frames": counter.frames, "exceptions": tab.locator(EXCEPTION).count(),
-            "error_boxes": tab.locator(ERROR_BOX).count()}
+            "error_boxes": tab.locator(ERROR_BOX).count(),
+            "actividades": tab.evaluate(ACTIVIDADES_JS)}
 
 
 def _unchoose(tab, label: str, quiet_ms: int, timeout_ms: float) -> None:
@@ -180,14 +187,18 @@ def _unchoose(tab, label: str, quiet_ms: int, timeout_ms: float) -> None:
 
 
 def choices(db_path: Path) -> tuple[str, str]:
-    """The first entity and the first phase (its label) the sidebar offers."""
+    """The first entity and the first phase (its code) the sidebar offers."""
     con = store.connect_readonly(db_path)
     try:
         entity = queries.options(con, Filters(), "entidad")[0]
         phase = queries.options(con, Filters(), "fase")[0]
     finally:
         con.close()
-    return entity, PHASE_LABELS.get(phase, phase)
+    return entity, phase
+
+
+def phase_label(phase: str) -> str:
+    return PHASE_LABELS.get(phase, phase)
 
 
 def run(db_path: Path, workdir: Path | None = None, pages: list[str] | None = None,
@@ -199,13 +210,16 @@ def run(db_path: Path, workdir: Path | None = None, pages: list[str] | None = No
     from tests.browser_support import launch_chromium, serve
 
     timeout_ms = timeout * 1000
-    entity, phase = choices(db_path)
+    entity, phase_code = choices(db_path)
+    phase = phase_label(phase_code)
     chosen = [p for p in PAGES if pages is None or p[2] in pages]
     result: dict = {"filter_change_s": {}, "bytes_per_rerun": {}, "frames_per_rerun": {},
                     "first_load_s": {}, "exceptions": {}, "error_boxes": {},
+                    "actividades_shown": {},
                     "filter_change": {"fase": f"«Fase del ciclo de la gestión» = {phase}, "
                                               "todas las entidades",
                                       "entidad": f"«Entidad» = {entity}"},
+                    "chosen": {"fase": phase_code, "entidad": entity},
                     "method": "widgets de la barra lateral (clic en la opción)",
                     "fresh_server_per_page": fresh_server, "quiet_ms": quiet_ms,
                     "load_average_before": os.getloadavg()}
@@ -254,6 +268,8 @@ def run(db_path: Path, workdir: Path | None = None, pages: list[str] | None = No
                                                 "entidad": by_entity["frames"]}
             result["exceptions"][name] = by_phase["exceptions"] + by_entity["exceptions"]
             result["error_boxes"][name] = by_phase["error_boxes"] + by_entity["error_boxes"]
+            result["actividades_shown"][name] = {"fase": by_phase["actividades"],
+                                                 "entidad": by_entity["actividades"]}
             log(f"  {name}: primera carga {result['first_load_s'][name]} s; elegir fase "
                 f"{by_phase['s']} s ({by_phase['bytes']:,} B), elegir entidad "
                 f"{by_entity['s']} s ({by_entity['bytes']:,} B)")
