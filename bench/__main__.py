@@ -191,16 +191,21 @@ def targets(report: dict) -> dict:
         out["browser_cold_start_s"] = {"target": f"≤ {TARGETS['browser_cold_start_s']:g} s",
                                        "value": value,
                                        "met": value <= TARGETS["browser_cold_start_s"]}
-    if report.get("browser_filter_change_s"):
+    if "browser_filter_change_s" in report:
+        # A page that never settled fails the target whatever the others measured.
+        failed = sorted(report.get("browser", {}).get("failures", {}))
         changes = report["browser_filter_change_s"]
         for change in ("fase", "entidad"):
             name = f"browser_filter_change_{change}_s"
-            worst = max(changes, key=lambda page, change=change: changes[page][change])
-            value = changes[worst][change]
+            worst = max(changes, key=lambda page, change=change: changes[page][change]) \
+                if changes else None
+            value = changes[worst][change] if changes else None
             out[name] = {"target": f"≤ {TARGETS[name]:g} s", "worst_page": worst,
-                         "value": value, "met": value <= TARGETS[name],
+                         "value": value,
+                         "met": bool(changes) and not failed and value <= TARGETS[name],
                          "pages_met": [p for p, c in changes.items()
-                                       if c[change] <= TARGETS[name]]}
+                                       if c[change] <= TARGETS[name]],
+                         "failed_pages": failed}
     return out
 
 
@@ -269,6 +274,8 @@ def table(report: dict) -> str:
             sent = b["bytes_per_rerun"][page]
             lines.append(f"{page:<14}{b['first_load_s'][page]:>15.2f}{change['fase']:>13.2f}"
                          f"{sent['fase']:>12,}{change['entidad']:>16.2f}{sent['entidad']:>12,}")
+        for page, failure in b.get("failures", {}).items():
+            lines.append(f"{page:<14}FALLÓ en «{failure['step']}»: {failure['error'][:200]}")
         lines.append(f"Cambios: {b['filter_change']['fase']}; {b['filter_change']['entidad']} "
                      f"({b['method']}). Carga media antes "
                      f"{b['load_average_before'][0]:.2f}, después {b['load_average_after'][0]:.2f}")

@@ -186,6 +186,30 @@ def _unchoose(tab, label: str, quiet_ms: int, timeout_ms: float) -> None:
         raise RuntimeError(f"«{label}» sigue con un valor elegido")
 
 
+# What the page was doing when a step gave up.
+STATE_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return {script: app?.dataset.testScriptState ?? null,
+          connection: app?.dataset.testConnectionState ?? null,
+          running_indicator: !!document.querySelector("[data-testid='stStatusWidget']"),
+          stale: document.querySelectorAll("[data-stale='true']").length,
+          elements: document.getElementsByTagName('*').length,
+          ms_since_dom_change: window.__tablero
+            ? Math.round(performance.now() - window.__tablero.last) : null};
+}"""
+
+
+def _failure(tab, step: str, error: Exception, shot: Path) -> dict:
+    """A step that gave up: which, why, the page's state and a screenshot."""
+    failure = {"step": step, "error": f"{type(error).__name__}: {error}"[:400]}
+    with contextlib.suppress(Exception):
+        failure["page"] = tab.evaluate(STATE_JS)
+    with contextlib.suppress(Exception):
+        tab.screenshot(path=str(shot.with_suffix(".png")), timeout=30_000)
+        failure["screenshot"] = str(shot.with_suffix(".png"))
+    return failure
+
+
 def choices(db_path: Path) -> tuple[str, str]:
     """The first entity and the first phase (its code) the sidebar offers."""
     con = store.connect_readonly(db_path)
@@ -215,7 +239,8 @@ def run(db_path: Path, workdir: Path | None = None, pages: list[str] | None = No
     chosen = [p for p in PAGES if pages is None or p[2] in pages]
     result: dict = {"filter_change_s": {}, "bytes_per_rerun": {}, "frames_per_rerun": {},
                     "first_load_s": {}, "exceptions": {}, "error_boxes": {},
-                    "actividades_shown": {},
+                    "actividades_shown": {}, "failures": {},
+                    "unchoose_fallback": {},
                     "filter_change": {"fase": f"«Fase del ciclo de la gestión» = {phase}, "
                                               "todas las entidades",
                                       "entidad": f"«Entidad» = {entity}"},
@@ -240,27 +265,46 @@ def run(db_path: Path, workdir: Path | None = None, pages: list[str] | None = No
                         else "streamlit_navegador.log")))
                     ready = time.perf_counter() - started
                 page_stack.callback(context.close)  # closed before its server stops
-                if number == 0:
-                    tab.goto(f"{url}/{path}", timeout=timeout_ms)
-                    if path == "":
-                        tab.wait_for_function(FIRST_CONTENT_JS, timeout=timeout_ms, polling=50)
-                        result["server_ready_s"] = round(ready, 2)
-                        result["cold_start_s"] = round(time.perf_counter() - started, 2)
-                    _settle(tab, False, quiet_ms, timeout_ms)
-                    result["first_load_s"][name] = round(
-                        time.perf_counter() - started - quiet_ms / 1000, 2)
-                    if path == "":
-                        result["cold_start_settled_s"] = result["first_load_s"][name]
-                        log(f"  arranque en frío: primeras cifras {result['cold_start_s']} s, "
-                            f"página asentada {result['cold_start_settled_s']} s")
-                else:
-                    result["first_load_s"][name] = round(
-                        _open(tab, f"{url}/{path}", heading, quiet_ms, timeout_ms), 2)
-                by_phase = _choose(tab, counter, "Fase del ciclo de la gestión", phase, False,
-                                   quiet_ms, timeout_ms)
-                _unchoose(tab, "Fase del ciclo de la gestión", quiet_ms, timeout_ms)
-                by_entity = _choose(tab, counter, "Entidad", entity, True, quiet_ms,
-                                    timeout_ms)
+                step = "primera carga"
+                try:
+                    if number == 0:
+                        tab.goto(f"{url}/{path}", timeout=timeout_ms)
+                        if path == "":
+                            tab.wait_for_function(FIRST_CONTENT_JS, timeout=timeout_ms,
+                                                  polling=50)
+                            result["server_ready_s"] = round(ready, 2)
+                            result["cold_start_s"] = round(time.perf_counter() - started, 2)
+                        _settle(tab, False, quiet_ms, timeout_ms)
+                        result["first_load_s"][name] = round(
+                            time.perf_counter() - started - quiet_ms / 1000, 2)
+                        if path == "":
+                            result["cold_start_settled_s"] = result["first_load_s"][name]
+                            log(f"  arranque en frío: primeras cifras {result['cold_start_s']} "
+                                f"s, página asentada {result['cold_start_settled_s']} s")
+                    else:
+                        result["first_load_s"][name] = round(
+                            _open(tab, f"{url}/{path}", heading, quiet_ms, timeout_ms), 2)
+                    step = "elegir fase"
+                    by_phase = _choose(tab, counter, "Fase del ciclo de la gestión", phase,
+                                       False, quiet_ms, timeout_ms)
+                    step = "quitar la fase"
+                    try:
+                        _unchoose(tab, "Fase del ciclo de la gestión", quiet_ms,
+                                  min(timeout_ms, 60_000))
+                    except Exception as error:  # noqa: BLE001
+                        # Back to the national view in a new tab instead (from the cache).
+                        result["unchoose_fallback"][name] = f"{type(error).__name__}: " \
+                                                            f"{error}"[:300]
+                        context, tab, counter = _new_tab(browser)
+                        page_stack.callback(context.close)
+                        _open(tab, f"{url}/{path}", heading, quiet_ms, timeout_ms)
+                    step = "elegir entidad"
+                    by_entity = _choose(tab, counter, "Entidad", entity, True, quiet_ms,
+                                        timeout_ms)
+                except Exception as error:  # noqa: BLE001  (reported per page)
+                    result["failures"][name] = _failure(tab, step, error, workdir / name)
+                    log(f"  {name}: FALLÓ en «{step}»: {result['failures'][name]}")
+                    continue
             result["filter_change_s"][name] = {"fase": by_phase["s"], "entidad": by_entity["s"]}
             result["bytes_per_rerun"][name] = {"fase": by_phase["bytes"],
                                                "entidad": by_entity["bytes"]}
