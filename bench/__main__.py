@@ -23,8 +23,11 @@ TARGETS = {
     "ingest_ratio": 1.5,  # ours ÷ the reader library alone
     "pandas_ratio": 5.0,  # at least this much faster on the heavy aggregates
     "rss_mb_per_extra_session": 10.0,
+    "browser_cold_start_s": 5.0,  # launching the server → the Resumen's figures in chromium
+    "browser_filter_change_fase_s": 1.5,  # a phase, every entity: settled in the browser
+    "browser_filter_change_entidad_s": 1.0,  # one entity: settled in the browser
 }
-PARTS = ("queries", "pages", "ingest", "memory")
+PARTS = ("queries", "pages", "ingest", "memory", "browser")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -45,6 +48,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ingest-per-file", type=int, default=50,
                         help="actividades por libro pequeño")
     parser.add_argument("--ingest-repeat", type=int, default=3)
+    parser.add_argument("--browser-pages", default=None,
+                        help="páginas de la parte browser, separadas por comas (por defecto "
+                             "todas: resumen, avance, dependencias, fases, actividades, "
+                             "presentacion)")
+    parser.add_argument("--browser-one-server", action="store_true",
+                        help="un solo servidor para todas las páginas (más rápido; desde la "
+                             "segunda página, la barra lateral y el encabezado en caché)")
+    parser.add_argument("--browser-quiet-ms", type=int, default=500,
+                        help="ms sin cambios en la página para darla por asentada")
     parser.add_argument("--workdir", default="/tmp/tablero_bench",
                         help="carpeta para las bases y libros sintéticos (se reutilizan)")
     parser.add_argument("--seed", type=int, default=7)
@@ -73,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
     }
     db_path = None
-    if {"queries", "pages", "memory"} & set(parts):
+    if {"queries", "pages", "memory", "browser"} & set(parts):
         log(f"Base sintética de {args.activities:,} actividades…")
         db_path = synthetic_database(workdir, args.activities, args.seed)
     if "queries" in parts:
@@ -118,6 +130,20 @@ def main(argv: list[str] | None = None) -> int:
         report["rss_mb"] = result["rss_mb"]
         report["rss_mb_per_extra_session"] = result["rss_mb_per_extra_session"]
         report["memory"] = result
+    if "browser" in parts:
+        from bench import browser
+
+        log("Navegador (chromium): arranque en frío y cambios de filtro por página…")
+        pages = [p.strip() for p in args.browser_pages.split(",")] if args.browser_pages \
+            else None
+        result = browser.run(db_path, workdir=workdir, pages=pages,
+                             fresh_server=not args.browser_one_server,
+                             quiet_ms=args.browser_quiet_ms, log=log)
+        if "cold_start_s" in result:
+            report["browser_cold_start_s"] = result["cold_start_s"]
+        report["browser_filter_change_s"] = result["filter_change_s"]
+        report["browser_bytes_per_rerun"] = result["bytes_per_rerun"]
+        report["browser"] = result
     report["targets"] = targets(report)
     report["seconds"] = round(time.monotonic() - started, 1)
     if args.json:
@@ -160,6 +186,26 @@ def targets(report: dict) -> dict:
         out["rss_mb_per_extra_session"] = {"target": f"< {TARGETS['rss_mb_per_extra_session']:g} MB",
                                            "value": value,
                                            "met": value < TARGETS["rss_mb_per_extra_session"]}
+    if "browser_cold_start_s" in report:
+        value = report["browser_cold_start_s"]
+        out["browser_cold_start_s"] = {"target": f"≤ {TARGETS['browser_cold_start_s']:g} s",
+                                       "value": value,
+                                       "met": value <= TARGETS["browser_cold_start_s"]}
+    if "browser_filter_change_s" in report:
+        # A page that never settled fails the target whatever the others measured.
+        failed = sorted(report.get("browser", {}).get("failures", {}))
+        changes = report["browser_filter_change_s"]
+        for change in ("fase", "entidad"):
+            name = f"browser_filter_change_{change}_s"
+            worst = max(changes, key=lambda page, change=change: changes[page][change]) \
+                if changes else None
+            value = changes[worst][change] if changes else None
+            out[name] = {"target": f"≤ {TARGETS[name]:g} s", "worst_page": worst,
+                         "value": value,
+                         "met": bool(changes) and not failed and value <= TARGETS[name],
+                         "pages_met": [p for p, c in changes.items()
+                                       if c[change] <= TARGETS[name]],
+                         "failed_pages": failed}
     return out
 
 
@@ -214,10 +260,30 @@ def table(report: dict) -> str:
             f"{k} sesiones {v}" for k, v in m["rss_mb"].items())
             + f"; por sesión adicional {m['rss_mb_per_extra_session']} MB")
         lines.append("")
+    if "browser" in report:
+        b = report["browser"]
+        if "cold_start_s" in b:
+            lines.append(f"Navegador (chromium): arranque en frío {b['cold_start_s']} s hasta las "
+                         f"cifras del Resumen ({b['cold_start_settled_s']} s hasta asentarse; "
+                         f"servidor listo en {b['server_ready_s']} s)")
+        else:
+            lines.append("Navegador (chromium)")
+        lines.append(f"{'página':<14}{'primera carga':>15}{'elegir fase':>13}{'bytes':>12}"
+                     f"{'elegir entidad':>16}{'bytes':>12}")
+        for page, change in b["filter_change_s"].items():
+            sent = b["bytes_per_rerun"][page]
+            lines.append(f"{page:<14}{b['first_load_s'][page]:>15.2f}{change['fase']:>13.2f}"
+                         f"{sent['fase']:>12,}{change['entidad']:>16.2f}{sent['entidad']:>12,}")
+        for page, failure in b.get("failures", {}).items():
+            lines.append(f"{page:<14}FALLÓ en «{failure['step']}»: {failure['error'][:200]}")
+        lines.append(f"Cambios: {b['filter_change']['fase']}; {b['filter_change']['entidad']} "
+                     f"({b['method']}). Carga media antes "
+                     f"{b['load_average_before'][0]:.2f}, después {b['load_average_after'][0]:.2f}")
+        lines.append("")
     lines.append("Objetivos")
     for name, target in report["targets"].items():
         mark = "cumple" if target["met"] else "NO cumple"
-        lines.append(f"  {name:<26} {target['target']:<36} valor {target['value']}  {mark}")
+        lines.append(f"  {name:<32} {target['target']:<36} valor {target['value']}  {mark}")
     return "\n".join(lines)
 
 
