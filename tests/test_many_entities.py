@@ -40,21 +40,30 @@ def periods(many):
         return queries.progress_by_period(con, Filters(corte=latest))
 
 
-def test_one_grey_trace_with_a_gap_between_entities(periods):
-    lines = periods.groupby(["Entidad", "Vigencia"]).ngroups
+def test_one_consolidated_line_and_the_band_of_the_entities(periods):
     assert periods["Entidad"].nunique() == ENTITIES > charts.NAMED_LINES
     fig = charts.average_by_period(periods, Umbrales())
-    scatters = [trace for trace in fig.data if trace.type == "scatter"]
-    assert len(scatters) == 1
-    trace = scatters[0]
-    assert len(trace.x) == len(periods) + lines - 1  # one gap between two lines
-    assert sum(value is None for value in trace.x) == lines - 1
+    line = next(trace for trace in fig.data if trace.name == "Todas las entidades")
+    dates = sorted(periods["_corte"].unique())
+    assert len(line.x) == len(dates)
+    # each point: Σ(average × activities with a number) ÷ Σ activities with a number
+    for x, y, (drill_json,) in zip(line.x, line.y, line.customdata, strict=True):
+        corte = json.loads(drill_json)["corte"]
+        rows = periods[periods["_corte"].astype(str) == corte]
+        expected = ((rows["Avance promedio (%)"] * rows["Con avance"]).sum()
+                    / rows["Con avance"].sum())
+        assert y == pytest.approx(expected)
+        assert json.loads(drill_json)["con_avance"] is True and "entidad" not in drill_json
+        # the band holds eight of every ten entities' averages at that date
+        band = [trace for trace in fig.data if trace.name != "Todas las entidades"]
+        position = list(line.x).index(x)
+        low, high = band[0].y[position], band[1].y[position]
+        values = rows["Avance promedio (%)"].dropna()
+        assert values.min() <= low < high <= values.max()
+        assert ((values >= low) & (values <= high)).mean() >= 0.7
     assert not fig.layout.showlegend
-    points = [(x, custom[0]) for x, custom in zip(trace.x, trace.customdata, strict=True)
-              if x is not None]
-    assert sorted(points) == sorted(zip(periods["_periodo"], periods["_filtro"], strict=True))
-    assert all(json.loads(custom[0])["entidad"] == custom[1]
-               for custom in trace.customdata if custom[0] is not None)
+    # what a keyboard user chooses from: one point per date, not one per entity
+    assert len(charts.bar_choices(fig)) == len(dates)
 
 
 def test_a_few_entities_keep_their_named_lines(periods):
@@ -71,14 +80,16 @@ def test_resumen_says_what_the_grey_lines_are(many, monkeypatch):
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not at.exception and not at.error
-    notes = [c.value for c in at.caption if c.value.startswith("Cada línea gris")]
-    assert notes == [f"Cada línea gris es una de las {ENTITIES} entidades elegidas (pase el "
-                     f"cursor para ver cuál). Elija hasta {charts.NAMED_LINES} entidades en la "
-                     "barra lateral para verlas con color y nombre."]
+    notes = [c.value for c in at.caption if c.value.startswith("La línea es el avance")]
+    assert notes == [f"La línea es el avance promedio de las {ENTITIES} entidades elegidas en "
+                     "cada corte; la franja gris va del 10 % de las entidades con menor avance "
+                     "al 10 % con mayor (ocho de cada diez entidades están dentro). Elija hasta "
+                     f"{charts.NAMED_LINES} entidades en la barra lateral para verlas con color "
+                     "y nombre."]
     entity = at.multiselect(key="f_entidad").options[0]
     at.multiselect(key="f_entidad").set_value([entity]).run()
     assert not at.exception and not at.error
-    assert not [c for c in at.caption if c.value.startswith("Cada línea gris")]
+    assert not [c for c in at.caption if c.value.startswith("La línea es el avance")]
 
 
 # ------------------------------------------------- totals over the entities
@@ -170,9 +181,9 @@ def test_lowest_keeps_the_least_advanced(national):
 
 
 @pytest.mark.parametrize("page, notes", [
-    ("pages/resumen.py", ["La gráfica muestra las", "Las barras suman", "Cada línea gris"]),
+    ("pages/resumen.py", ["La gráfica muestra las", "Las barras suman", "La línea es el avance"]),
     ("pages/fases.py", ["Las barras suman"]),
-    ("pages/avance.py", ["Las barras suman", "Cada línea gris"]),
+    ("pages/avance.py", ["Las barras suman", "La línea es el avance"]),
 ])
 def test_pages_of_many_entities_say_what_they_draw(many, monkeypatch, page, notes):
     monkeypatch.setenv("TABLERO_DB", str(many))
