@@ -235,8 +235,13 @@ class PandasTablero:
               .sort_values("corte", ascending=False).rename(columns={"corte": "_corte"}))
         return queries.finish_corte_options(df.reset_index(drop=True))
 
+    # Each figure is the filtering (``relation``) then the figure from the
+    # filtered frame (``_*_of``); the careful baseline below reuses the second.
+
     def kpis(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._kpis_of(self.relation(filters), filters)
+
+    def _kpis_of(self, f: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         sin_valor = f["valor"].isna()
         row = _counts_row(f)
         row |= {
@@ -247,13 +252,19 @@ class PandasTablero:
         return queries.finish_kpis(pd.DataFrame([row]), filters, self.resolve_corte(filters))
 
     def states_summary(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._states_summary_of(self.relation(filters))
+
+    @staticmethod
+    def _states_summary_of(f: pd.DataFrame) -> pd.DataFrame:
         df = f.groupby(["entidad", "estado"], as_index=False).size()
         df.columns = ["Entidad", "_estado", "Actividades"]
         return queries.finish_states_summary(df)
 
     def semaforo_summary(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._semaforo_summary_of(self.relation(filters))
+
+    @staticmethod
+    def _semaforo_summary_of(f: pd.DataFrame) -> pd.DataFrame:
         df = f.groupby(["entidad", "semaforo"], as_index=False).size()
         df.columns = ["Entidad", "_semaforo", "Actividades"]
         return queries.finish_semaforo_summary(df)
@@ -272,7 +283,9 @@ class PandasTablero:
         return queries.finish_entity_comparison(df, filters)
 
     def progress_by_period(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters, history=True)
+        return self._progress_by_period_of(self.relation(filters, history=True))
+
+    def _progress_by_period_of(self, f: pd.DataFrame) -> pd.DataFrame:
         due = f["fecha_limite"]
         cumplida = f["estado_lectura"] == "cumplida"
         g = f.assign(
@@ -298,7 +311,9 @@ class PandasTablero:
         return queries.finish_progress_by_period(df, self.period_labels())
 
     def states_by_period(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters, history=True)
+        return self._states_by_period_of(self.relation(filters, history=True))
+
+    def _states_by_period_of(self, f: pd.DataFrame) -> pd.DataFrame:
         df = f.groupby(["entidad", "vigencia", "plan_id", "corte", "estado"], as_index=False,
                        dropna=False).size()
         df.columns = ["Entidad", "Vigencia", "_plan", "_corte", "_estado", "Actividades"]
@@ -310,9 +325,9 @@ class PandasTablero:
 
     def changes_since_previous_cutoff(self, filters: Filters) -> pd.DataFrame:
         f = self.relation(filters)
-        changed = f[f["corte_previo"].notna()
-                    & (_differs(f["estado_previo"], f["estado"])
-                       | _differs(f["valor_previo"], f["valor"]))]
+        return self._changes_table(f[_changed(f)])
+
+    def _changes_table(self, changed: pd.DataFrame) -> pd.DataFrame:
         a = self.t["activity"].set_index("activity_id")
         rows = a.loc[changed["activity_id"]]
         df = pd.DataFrame({
@@ -341,7 +356,10 @@ class PandasTablero:
         return queries.finish_office_ranking(df, filters)
 
     def phase_summary(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._phase_summary_of(self.relation(filters), filters)
+
+    @staticmethod
+    def _phase_summary_of(f: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         df = _counts(f, ["entidad", "fase", "fase_origen"])
         df = df.rename(columns={"entidad": "Entidad", "fase": "_fase",
                                 "fase_origen": "_fase_origen"})
@@ -354,7 +372,11 @@ class PandasTablero:
         return self._by_text_column(filters, "grupo_valor", "Grupo de valor")
 
     def _by_text_column(self, filters: Filters, column: str, title: str) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._by_text_column_of(self.relation(filters), filters, column, title)
+
+    @staticmethod
+    def _by_text_column_of(f: pd.DataFrame, filters: Filters, column: str, title: str
+                           ) -> pd.DataFrame:
         df = _counts(f, ["entidad", column])
         df["_sin"] = df[column] == status.SIN_ESPECIFICAR
         df = df.sort_values(["entidad", "_sin", "Actividades", column],
@@ -363,7 +385,11 @@ class PandasTablero:
         return queries.finish_by_text_column(df, filters, column, title)
 
     def activities_table(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters).sort_values(["entidad", "vigencia", "seq"])
+        return self._activities_table_of(
+            self.relation(filters).sort_values(["entidad", "vigencia", "seq"]))
+
+    def _activities_table_of(self, f: pd.DataFrame) -> pd.DataFrame:
+        """The table of the rows of ``f``, in their order."""
         a = self.t["activity"].set_index("activity_id").loc[f["activity_id"]]
         r = self._reading_text(f)
         df = pd.DataFrame({
@@ -556,6 +582,12 @@ def _counts_row(f: pd.DataFrame) -> dict:
     return row
 
 
+def _changed(f: pd.DataFrame) -> pd.Series:
+    """The rows whose state or avance differs from the plan's previous cut-off."""
+    return f["corte_previo"].notna() & (_differs(f["estado_previo"], f["estado"])
+                                        | _differs(f["valor_previo"], f["valor"]))
+
+
 def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
     """``a IS DISTINCT FROM b``."""
     return (a.isna() != b.isna()) | (a.notna() & b.notna() & (a != b))
@@ -565,6 +597,290 @@ def _fold(text: str) -> str:
     """lower + strip_accents, as DuckDB does for the text search."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# ====================================================== the careful baseline
+
+
+class CarefulTablero:
+    """The same figures as a careful pandas dashboard computes them.
+
+    It gets the help the naive one gets (its per-(activity, cut-off) state,
+    shared, not built again) plus a few lookups built once at load and timed
+    apart (:attr:`build_s` in bench/queries.py): the offices of each activity
+    as a long table, the search text of each activity and of each state's
+    reading, folded. A page then filters the state ONCE (:meth:`view`, the
+    history only when the page draws it) and draws every figure from that
+    frame with vectorised groupbys, ending in the same ``finish_*`` functions.
+    """
+
+    def __init__(self, naive: PandasTablero) -> None:
+        self.naive = naive
+        s = naive.state
+        self.state = s
+        self._desde = s["desde"].to_numpy()
+        self._hasta = s["hasta"].to_numpy()
+        self._plan = s["plan_id"].to_numpy()
+        self._activity = s["activity_id"].to_numpy()
+        self._codes = {name: pd.factorize(s[name]) for name in ("fase", "grupo_valor")}
+        self._codes = {name: (codes, pd.Index(uniques))
+                       for name, (codes, uniques) in self._codes.items()}
+        act = naive.act
+        offices = act[["activity_id", "plan_id", "dependencias_lista"]].explode(
+            "dependencias_lista").rename(columns={"dependencias_lista": "dependencia"})
+        self.offices = offices.reset_index(drop=True)
+        self._text_activity = self._activity_text()
+        position = pd.Index(act["activity_id"]).get_indexer(self._activity)
+        self._text_of_row = self._text_activity[position]
+        self._observation_of_row = self._observation_text()
+
+    # ------------------------------------------------------- lookups at load
+
+    def _activity_text(self) -> np.ndarray:
+        """Per activity (in naive.act's order): the folded search text without
+        the reading's observation (which comes last: see PandasTablero._search_text)."""
+        act = self.naive.act
+        a = self.naive.t["activity"].set_index("activity_id").loc[act["activity_id"]]
+        parts = [a["code"], a["name"], a["group_name"], a["objective"], a["product"],
+                 a["indicator"], act["grupo_valor"], a["instance"],
+                 pd.Series(["; ".join(d) for d in act["dependencias_lista"]])]
+        text: pd.Series | None = None
+        for part in parts:
+            part = pd.Series(part.to_numpy(), dtype=object)
+            part = part.where(part.isna(), part.astype(str))
+            if text is None:
+                text = part
+            else:
+                text = text.where(part.isna(), text.where(text.isna(), text + " " + part)
+                                  .fillna(part))
+        folded = {value: _fold(value) for value in pd.unique(text.dropna())}
+        return text.map(folded).fillna("").to_numpy(dtype=object)
+
+    def _observation_text(self) -> np.ndarray:
+        """Per row of the state: the folded observation of its reading, or None."""
+        keys = ["activity_id", "period_kind", "period_index", "import_id"]
+        r = self.naive.t["reading"][keys + ["observation"]]
+        r = r[r["observation"].notna()]
+        obs = self.state[keys].merge(r, how="left", on=keys)["observation"]
+        folded = {value: _fold(str(value)) for value in pd.unique(obs.dropna())}
+        return obs.map(folded).to_numpy(dtype=object)
+
+    # ------------------------------------------------------------ one page
+
+    def view(self, filters: Filters) -> CarefulView:
+        return CarefulView(self, filters)
+
+    def rows(self, filters: Filters, history: bool = False) -> pd.DataFrame:
+        """The filtered states at the cut-off (or up to it, ``history``): the
+        same rows and columns as PandasTablero.relation, selected by numpy
+        masks over the whole state, then ONE take of the rows."""
+        naive = self.naive
+        corte = naive.resolve_corte(filters)
+        day = None if corte is None else np.datetime64(pd.Timestamp(corte))
+        if history:
+            keep = (np.zeros(len(self._desde), dtype=bool) if day is None
+                    else (self._desde > np.datetime64(BEFORE)) & (self._desde <= day))
+        elif day is None:
+            keep = self._desde == np.datetime64(BEFORE)
+        else:
+            keep = (self._desde <= day) & (self._hasta > day)
+        if filters.entidad or filters.vigencia:
+            keep &= np.isin(self._plan, naive._plan_ids(filters).to_numpy())
+        index = np.flatnonzero(keep)
+        s = self.state
+        for name in ("fase", "grupo_valor"):
+            values = getattr(filters, name)
+            if values:
+                codes, uniques = self._codes[name]
+                wanted = uniques.get_indexer(list(values))
+                index = index[np.isin(codes[index], wanted[wanted >= 0])]
+        if filters.dependencia:
+            o = self.offices
+            wanted = o.loc[o["dependencia"].isin(filters.dependencia), "activity_id"].unique()
+            index = index[np.isin(self._activity[index], wanted)]
+        f = s.take(index)
+        if history:
+            f["corte"] = f["desde"]
+            f["estado"] = f["estado_en_corte"]
+            f["vencida"] = f["estado"] == "vencida"
+        else:
+            if day is None:
+                f["corte"] = pd.NaT
+                f["vencida"] = False
+            else:
+                f["corte"] = pd.Timestamp(corte)
+                f["vencida"] = ((f["fecha_limite"] < pd.Timestamp(corte))
+                                & ~f["estado_lectura"].isin(["cumplida", "sin_seguimiento"]))
+            f["estado"] = np.where(f["vencida"], "vencida", f["estado_lectura"])
+        u = filters.umbrales
+        valor = f["valor"].to_numpy(dtype=float, na_value=np.nan)
+        f["semaforo"] = np.select([np.isnan(valor), valor >= u.verde, valor >= u.rojo],
+                                  ["gris", "verde", "amarillo"], "rojo")
+        mask = np.ones(len(f), dtype=bool)
+        for name in ("estado", "semaforo"):
+            values = getattr(filters, name)
+            if values:
+                mask &= f[name].isin(values).to_numpy()
+        if filters.texto.strip():
+            needle = _fold(filters.texto.strip())
+            text = self._text_of_row[index]
+            obs = self._observation_of_row[index]
+            has = pd.notna(obs)
+            text = text.copy()
+            text[has] = text[has] + " " + obs[has]
+            mask &= pd.Series(text, dtype=object).str.contains(needle, regex=False).to_numpy(bool)
+        return f if mask.all() else f[mask]
+
+
+class CarefulView:
+    """The figures of one view (one Filters): the filtered frame is computed
+    once (:attr:`frame`; :attr:`history` when a figure needs the states at
+    every cut-off) and every figure is drawn from it. Methods take the same
+    arguments as PandasTablero's; the frame-based ones only for this view's filters."""
+
+    def __init__(self, careful: CarefulTablero, filters: Filters) -> None:
+        self.c = careful
+        self.naive = careful.naive
+        self.filters = filters
+        self._frame: pd.DataFrame | None = None
+        self._history: pd.DataFrame | None = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = self.c.rows(self.filters)
+        return self._frame
+
+    @property
+    def history(self) -> pd.DataFrame:
+        if self._history is None:
+            self._history = self.c.rows(self.filters, history=True)
+        return self._history
+
+    def _f(self, filters: Filters, history: bool = False) -> pd.DataFrame:
+        if filters != self.filters:
+            raise ValueError(f"this view is of {self.filters}, not {filters}")
+        return self.history if history else self.frame
+
+    # ------------------------------------------- sidebar (plans, no states)
+
+    def options(self, filters: Filters, field: str) -> list:
+        if field != "dependencia":
+            return self.naive.options(filters, field)
+        o = self.c.offices
+        chosen = o.loc[o["plan_id"].isin(self.naive._plan_ids(filters)), "dependencia"]
+        return queries.finish_options(sorted(chosen.unique().tolist()), field)
+
+    def corte_options(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.corte_options(filters)
+
+    # ------------------------------------------------ from the frame
+
+    def kpis(self, filters: Filters) -> pd.DataFrame:
+        return self.naive._kpis_of(self._f(filters), filters)
+
+    def states_summary(self, filters: Filters) -> pd.DataFrame:
+        return PandasTablero._states_summary_of(self._f(filters))
+
+    def semaforo_summary(self, filters: Filters) -> pd.DataFrame:
+        return PandasTablero._semaforo_summary_of(self._f(filters))
+
+    def entity_comparison(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters)
+        df = _counts(f, ["entidad"])
+        pairs = f[["entidad", "vigencia"]].dropna().drop_duplicates()
+        pairs = pairs.assign(vig=[str(v) for v in pairs["vigencia"]])
+        pairs = pairs.drop_duplicates(["entidad", "vig"]).sort_values(["entidad", "vig"])
+        vig = pairs.groupby("entidad")["vig"].agg(", ".join)
+        df["Vigencia"] = vig.reindex(df["entidad"]).fillna("").to_numpy()
+        last = f.groupby("entidad")["fecha_lectura"].max()
+        df["Último seguimiento"] = last.reindex(df["entidad"]).to_numpy()
+        df = df.rename(columns={"entidad": "Entidad"})
+        df = df[["Entidad", "Vigencia", "Último seguimiento", *COUNT_COLUMNS]]
+        df = df.sort_values("Entidad").reset_index(drop=True)
+        return queries.finish_entity_comparison(df, filters)
+
+    def progress_by_period(self, filters: Filters) -> pd.DataFrame:
+        return self.naive._progress_by_period_of(self._f(filters, history=True))
+
+    def states_by_period(self, filters: Filters) -> pd.DataFrame:
+        return self.naive._states_by_period_of(self._f(filters, history=True))
+
+    def office_ranking(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters)
+        long = f[["activity_id", "entidad", "valor", "estado"]].merge(
+            self.c.offices[["activity_id", "dependencia"]], on="activity_id")
+        df = _counts(long, ["entidad", "dependencia"])
+        df = df.rename(columns={"entidad": "Entidad", "dependencia": "Dependencia"})
+        df = df.sort_values(["Avance promedio (%)", "Vencidas", "Sin reporte", "Dependencia",
+                             "Entidad"], ascending=[True, False, False, True, True],
+                            na_position="last").reset_index(drop=True)
+        return queries.finish_office_ranking(df, filters)
+
+    def phase_summary(self, filters: Filters) -> pd.DataFrame:
+        return PandasTablero._phase_summary_of(self._f(filters), filters)
+
+    def level_summary(self, filters: Filters) -> pd.DataFrame:
+        return PandasTablero._by_text_column_of(self._f(filters), filters, "nivel",
+                                                "Nivel de participación")
+
+    def value_group_summary(self, filters: Filters) -> pd.DataFrame:
+        return PandasTablero._by_text_column_of(self._f(filters), filters, "grupo_valor",
+                                                "Grupo de valor")
+
+    # ------------------------------------ long lists: count, first rows
+
+    def _changed_rows(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters)
+        return f[_changed(f).to_numpy()].sort_values(["entidad", "seq", "activity_id"])
+
+    def changes_count(self, filters: Filters) -> int:
+        return int(_changed(self._f(filters)).sum())
+
+    def changes_since_previous_cutoff(self, filters: Filters, limit: int | None = None
+                                      ) -> pd.DataFrame:
+        """Only the rows shown get their text columns (like our LIMIT)."""
+        changed = self._changed_rows(filters)
+        return self.naive._changes_table(changed if limit is None else changed.head(limit))
+
+    def activities_count(self, filters: Filters) -> int:
+        return len(self._f(filters))
+
+    def activities_table(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+        f = self._f(filters)
+        order = ["entidad", "vigencia", "seq", "activity_id"]
+        if limit is not None and limit < len(f):
+            keys = f[order]
+            first = keys.sort_values(order).head(limit).index
+            f = f.loc[first]
+        else:
+            f = f.sort_values(order)
+        return self.naive._activities_table_of(f)
+
+    def first_rows(self, name: str, filters: Filters, limit: int) -> pd.DataFrame:
+        if name in ("changes_since_previous_cutoff", "activities_table"):
+            return getattr(self, name)(filters, limit=limit).reset_index(drop=True)
+        return self.naive.first_rows(name, filters, limit)
+
+    # ------------------------------ data quality: plan-level, as the naive one
+
+    def plan_quality(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.plan_quality(filters)
+
+    def import_report(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.import_report(filters)
+
+    def office_merges(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.office_merges(filters)
+
+    def import_issues_count(self, filters: Filters) -> int:
+        return self.naive.import_issues_count(filters)
+
+    def skipped_rows_count(self, filters: Filters) -> int:
+        return self.naive.skipped_rows_count(filters)
+
+    def inferred_phases_count(self, filters: Filters) -> int:
+        return self.naive.inferred_phases_count(filters)
 
 
 QUERY_NAMES = [name for name in dir(PandasTablero) if not name.startswith("_")

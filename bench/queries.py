@@ -168,19 +168,25 @@ def run(db_path: Path, repeat: int = 5, pandas_repeat: int | None = None,
     return result
 
 
-def compare(db_path: Path, filters_list: list[Filters]) -> list[str]:
-    """Differences between ours and the pandas baseline (empty: same figures)."""
-    from bench.pandas_impl import PandasTablero, load_tables
+def compare(db_path: Path, filters_list: list[Filters], careful: bool = False) -> list[str]:
+    """Differences between ours and the pandas baseline (empty: same figures):
+    the naive one, or with ``careful`` the careful one (one fresh view per
+    Filters, every call of every page drawn from it)."""
+    from bench.pandas_impl import CarefulTablero, PandasTablero, load_tables
 
     db = store.Database(db_path)
     cursor = db.cursor()
     baseline = PandasTablero(load_tables(cursor))
     cursor.close()
+    careful_baseline = CarefulTablero(baseline) if careful else None
     problems = []
     for filters in filters_list:
         view = View("comparar", filters)
+        page_view = careful_baseline.view(filters) if careful_baseline is not None else None
         for call in dict.fromkeys(c for page in PAGES for c in SIDEBAR + PAGES[page]):
-            mine, other = ours(db, view, call), theirs(baseline, view, call)
+            other = (theirs(page_view, view, call) if page_view is not None
+                     else theirs(baseline, view, call))
+            mine = ours(db, view, call)
             problem = _difference(mine, other)
             if problem:
                 problems.append(f"{call} con {filters}: {problem}")
