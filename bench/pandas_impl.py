@@ -601,17 +601,31 @@ def _fold(text: str) -> str:
 
 # ====================================================== the careful baseline
 
+_ESTADO_CODE = {code: n for n, code in enumerate(ESTADOS)}
+_COLORS = np.array(["gris", "verde", "amarillo", "rojo"], dtype=object)  # np.select order
+_ESTADO_NAMES = np.array(ESTADOS, dtype=object)
+
+
+def _coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values): a low-cardinality column as integer codes (missing
+    values get a code of their own, so groupbys keep them as dropna=False does)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
 
 class CarefulTablero:
     """The same figures as a careful pandas dashboard computes them.
 
     It gets the help the naive one gets (its per-(activity, cut-off) state,
-    shared, not built again) plus a few lookups built once at load and timed
-    apart (:attr:`build_s` in bench/queries.py): the offices of each activity
-    as a long table, the search text of each activity and of each state's
-    reading, folded. A page then filters the state ONCE (:meth:`view`, the
-    history only when the page draws it) and draws every figure from that
-    frame with vectorised groupbys, ending in the same ``finish_*`` functions.
+    shared, not built again) plus lookups built once at load and timed apart
+    (``pandas_careful_build_s`` in bench/queries.py): the text columns it
+    groups by as integer codes (what ``category`` dtypes give), the offices of
+    each distinct office list as a long table, the folded search text of each
+    activity and of each state's reading. A page then filters the state ONCE
+    (:meth:`view`; the history only when the page draws it) into a narrow
+    frame, and draws every figure from it with vectorised groupbys on the
+    codes; the rows a list shows get their wide columns alone. Every figure
+    ends in the same ``finish_*`` function as ours.
     """
 
     def __init__(self, naive: PandasTablero) -> None:
@@ -622,16 +636,28 @@ class CarefulTablero:
         self._hasta = s["hasta"].to_numpy()
         self._plan = s["plan_id"].to_numpy()
         self._activity = s["activity_id"].to_numpy()
-        self._codes = {name: pd.factorize(s[name]) for name in ("fase", "grupo_valor")}
-        self._codes = {name: (codes, pd.Index(uniques))
-                       for name, (codes, uniques) in self._codes.items()}
         act = naive.act
-        offices = act[["activity_id", "plan_id", "dependencias_lista"]].explode(
-            "dependencias_lista").rename(columns={"dependencias_lista": "dependencia"})
-        self.offices = offices.reset_index(drop=True)
-        self._text_activity = self._activity_text()
         position = pd.Index(act["activity_id"]).get_indexer(self._activity)
-        self._text_of_row = self._text_activity[position]
+        self.codes: dict[str, np.ndarray] = {}
+        self.names: dict[str, np.ndarray] = {}
+        for column in ("entidad", "fase", "fase_origen", "nivel", "grupo_valor"):
+            self.codes[column], self.names[column] = _coded(s[column])
+        lists, list_names = _coded(act["dependencias_lista"])
+        self.codes["lista"] = lists[position]
+        offices = pd.DataFrame({"lista": np.arange(len(list_names)), "dependencia": list_names}
+                               ).explode("dependencia")
+        codes, self.names["dependencia"] = _coded(offices["dependencia"])
+        self.list_offices = pd.DataFrame({"lista": offices["lista"].to_numpy(np.int64),
+                                          "dependencia": codes})
+        self.offices = act[["activity_id", "plan_id", "dependencias_lista"]].explode(
+            "dependencias_lista").rename(columns={"dependencias_lista": "dependencia"})
+        for column in ("estado_lectura", "estado_en_corte", "estado_previo"):
+            self.codes[column] = s[column].map(_ESTADO_CODE).fillna(-1).to_numpy(np.int8)
+        self.arrays = {column: s[column].to_numpy() for column in (
+            "seq", "vigencia", "valor", "fecha_lectura", "fecha_limite", "corte_previo",
+            "valor_previo", "cumplida_antes", "programado", "ejecutado")}
+        self.arrays["cumplida_antes"] = self.arrays["cumplida_antes"].astype(bool)
+        self._text_of_row = self._activity_text()[position]
         self._observation_of_row = self._observation_text()
 
     # ------------------------------------------------------- lookups at load
@@ -671,9 +697,10 @@ class CarefulTablero:
         return CarefulView(self, filters)
 
     def rows(self, filters: Filters, history: bool = False) -> pd.DataFrame:
-        """The filtered states at the cut-off (or up to it, ``history``): the
-        same rows and columns as PandasTablero.relation, selected by numpy
-        masks over the whole state, then ONE take of the rows."""
+        """The filtered states at the cut-off (or up to it, ``history``) as a
+        narrow frame: ``row`` (position in the state), the figures' columns,
+        the text columns as codes (``*_k``). Selected by numpy masks over the
+        whole state, then one take of the rows."""
         naive = self.naive
         corte = naive.resolve_corte(filters)
         day = None if corte is None else np.datetime64(pd.Timestamp(corte))
@@ -687,49 +714,100 @@ class CarefulTablero:
         if filters.entidad or filters.vigencia:
             keep &= np.isin(self._plan, naive._plan_ids(filters).to_numpy())
         index = np.flatnonzero(keep)
-        s = self.state
         for name in ("fase", "grupo_valor"):
-            values = getattr(filters, name)
-            if values:
-                codes, uniques = self._codes[name]
-                wanted = uniques.get_indexer(list(values))
-                index = index[np.isin(codes[index], wanted[wanted >= 0])]
+            if getattr(filters, name):
+                index = index[np.isin(self.codes[name][index],
+                                      self._codes_of(name, getattr(filters, name)))]
         if filters.dependencia:
             o = self.offices
             wanted = o.loc[o["dependencia"].isin(filters.dependencia), "activity_id"].unique()
             index = index[np.isin(self._activity[index], wanted)]
-        f = s.take(index)
+        a, c = self.arrays, self.codes
+        f = {"row": index, "activity_id": self._activity[index], "plan_id": self._plan[index],
+             "valor": a["valor"][index]}
         if history:
-            f["corte"] = f["desde"]
-            f["estado"] = f["estado_en_corte"]
-            f["vencida"] = f["estado"] == "vencida"
+            f["corte"] = self._desde[index]
+            estado = c["estado_en_corte"][index]
+            f["vencida"] = estado == _ESTADO_CODE["vencida"]
+            for name in ("fecha_limite", "corte_previo", "cumplida_antes", "programado",
+                         "ejecutado"):
+                f[name] = a[name][index]
+            f["estado_lectura_k"] = c["estado_lectura"][index]
         else:
+            lectura = c["estado_lectura"][index]
             if day is None:
-                f["corte"] = pd.NaT
-                f["vencida"] = False
+                vencida = np.zeros(len(index), dtype=bool)
             else:
-                f["corte"] = pd.Timestamp(corte)
-                f["vencida"] = ((f["fecha_limite"] < pd.Timestamp(corte))
-                                & ~f["estado_lectura"].isin(["cumplida", "sin_seguimiento"]))
-            f["estado"] = np.where(f["vencida"], "vencida", f["estado_lectura"])
+                vencida = ((a["fecha_limite"][index] < day)
+                           & (lectura != _ESTADO_CODE["cumplida"])
+                           & (lectura != _ESTADO_CODE["sin_seguimiento"]))
+            f["vencida"] = vencida
+            estado = np.where(vencida, _ESTADO_CODE["vencida"], lectura).astype(np.int8)
+            for name in ("seq", "vigencia", "fecha_lectura", "corte_previo", "valor_previo"):
+                f[name] = a[name][index]
+            f["estado_previo_k"] = c["estado_previo"][index]
+            for name in ("entidad", "fase", "fase_origen", "nivel", "grupo_valor", "lista"):
+                f[name + "_k"] = c[name][index]
+        f["estado_k"] = estado
         u = filters.umbrales
-        valor = f["valor"].to_numpy(dtype=float, na_value=np.nan)
-        f["semaforo"] = np.select([np.isnan(valor), valor >= u.verde, valor >= u.rojo],
-                                  ["gris", "verde", "amarillo"], "rojo")
-        mask = np.ones(len(f), dtype=bool)
-        for name in ("estado", "semaforo"):
-            values = getattr(filters, name)
-            if values:
-                mask &= f[name].isin(values).to_numpy()
+        valor = f["valor"].astype(float)
+        f["semaforo_k"] = np.select([np.isnan(valor), valor >= u.verde, valor >= u.rojo],
+                                    [0, 1, 2], 3).astype(np.int8)
+        mask = np.ones(len(index), dtype=bool)
+        if filters.estado:
+            mask &= np.isin(estado, [_ESTADO_CODE.get(e, -2) for e in filters.estado])
+        if filters.semaforo:
+            mask &= np.isin(f["semaforo_k"], [n for n, color in enumerate(_COLORS)
+                                              if color in filters.semaforo])
         if filters.texto.strip():
             needle = _fold(filters.texto.strip())
-            text = self._text_of_row[index]
+            text = self._text_of_row[index].copy()
             obs = self._observation_of_row[index]
             has = pd.notna(obs)
-            text = text.copy()
             text[has] = text[has] + " " + obs[has]
             mask &= pd.Series(text, dtype=object).str.contains(needle, regex=False).to_numpy(bool)
-        return f if mask.all() else f[mask]
+        frame = pd.DataFrame(f)
+        return frame if mask.all() else frame[mask].reset_index(drop=True)
+
+    def _codes_of(self, column: str, values) -> np.ndarray:
+        names = self.names[column]
+        return np.flatnonzero(pd.Series(names).isin(list(values)).to_numpy())
+
+    def wide(self, f: pd.DataFrame, corte) -> pd.DataFrame:
+        """Every column of PandasTablero.relation for the (few) rows of ``f``."""
+        w = self.state.take(f["row"].to_numpy())
+        w["corte"] = pd.NaT if corte is None else pd.Timestamp(corte)
+        w["vencida"] = f["vencida"].to_numpy()
+        w["estado"] = _ESTADO_NAMES[f["estado_k"].to_numpy()]
+        w["semaforo"] = _COLORS[f["semaforo_k"].to_numpy()]
+        return w
+
+    def named(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """The code columns ``<column>_k`` of ``df`` back as their values."""
+        for column in columns:
+            df[column] = self.names[column][df.pop(column + "_k").to_numpy()]
+        return df
+
+
+def _grouped(f: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per keys and state: n, nv (with a number), sv (sum of the numbers)."""
+    return (f.groupby([*keys, "estado_k"], sort=False)["valor"]
+            .agg(n="size", nv="count", sv="sum").reset_index())
+
+
+def _summed(g: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The figures every summary shares (as ``_counts``) from ``_grouped`` rows."""
+    totals = g.groupby(keys, sort=False)[["n", "nv", "sv"]].sum()
+    states = g.pivot_table(index=keys, columns="estado_k", values="n", aggfunc="sum",
+                           fill_value=0)
+    df = pd.DataFrame({"Actividades": totals["n"], "Con avance": totals["nv"],
+                       "Avance promedio (%)": (totals["sv"] / totals["nv"]).where(
+                           totals["nv"] > 0)})
+    for column, code in _STATE_COLUMNS.items():
+        n = _ESTADO_CODE[code]
+        df[column] = (states[n].reindex(df.index, fill_value=0) if n in states.columns
+                      else 0)
+    return df.reset_index()
 
 
 class CarefulView:
@@ -762,6 +840,13 @@ class CarefulView:
             raise ValueError(f"this view is of {self.filters}, not {filters}")
         return self.history if history else self.frame
 
+    def _counts(self, filters: Filters, by: list[str]) -> pd.DataFrame:
+        """``_counts(relation, by)`` with the keys' values, sorted by them."""
+        df = self.c.named(_summed(_grouped(self._f(filters), [b + "_k" for b in by]),
+                                  [b + "_k" for b in by]), by)
+        df = df[[*by, *COUNT_COLUMNS]]
+        return df.sort_values(by, kind="stable", na_position="last").reset_index(drop=True)
+
     # ------------------------------------------- sidebar (plans, no states)
 
     def options(self, filters: Filters, field: str) -> list:
@@ -777,85 +862,163 @@ class CarefulView:
     # ------------------------------------------------ from the frame
 
     def kpis(self, filters: Filters) -> pd.DataFrame:
-        return self.naive._kpis_of(self._f(filters), filters)
+        f = self._f(filters)
+        valor = f["valor"]
+        per_state = np.bincount(f["estado_k"].to_numpy(), minlength=len(ESTADOS))
+        row = {"Actividades": len(f), "Con avance": int(valor.count()),
+               "Avance promedio (%)": valor.mean()}
+        for column, code in _STATE_COLUMNS.items():
+            row[column] = int(per_state[_ESTADO_CODE[code]])
+        vencida = f["estado_k"].to_numpy() == _ESTADO_CODE["vencida"]
+        row |= {"Vencidas sin avance": int((vencida & valor.isna().to_numpy()).sum()),
+                "ultima_lectura": f["fecha_lectura"].max(),
+                "entidades": len(np.unique(f["entidad_k"].to_numpy()))}
+        return queries.finish_kpis(pd.DataFrame([row]), filters,
+                                   self.naive.resolve_corte(filters))
+
+    def _by_entity_and(self, filters: Filters, column: str, names: np.ndarray,
+                       title: str) -> pd.DataFrame:
+        f = self._f(filters)
+        df = f.groupby(["entidad_k", column], sort=False).size().reset_index(name="n")
+        df = self.c.named(df, ["entidad"])
+        return pd.DataFrame({"Entidad": df["entidad"], title: names[df[column].to_numpy()],
+                             "Actividades": df["n"]})
 
     def states_summary(self, filters: Filters) -> pd.DataFrame:
-        return PandasTablero._states_summary_of(self._f(filters))
+        return queries.finish_states_summary(
+            self._by_entity_and(filters, "estado_k", _ESTADO_NAMES, "_estado"))
 
     def semaforo_summary(self, filters: Filters) -> pd.DataFrame:
-        return PandasTablero._semaforo_summary_of(self._f(filters))
+        return queries.finish_semaforo_summary(
+            self._by_entity_and(filters, "semaforo_k", _COLORS, "_semaforo"))
 
     def entity_comparison(self, filters: Filters) -> pd.DataFrame:
         f = self._f(filters)
-        df = _counts(f, ["entidad"])
-        pairs = f[["entidad", "vigencia"]].dropna().drop_duplicates()
+        df = self._counts(filters, ["entidad"])
+        plans = self.naive.plans.set_index("plan_id")
+        pairs = plans.loc[np.unique(f["plan_id"].to_numpy()), ["entidad", "vigencia"]].dropna()
         pairs = pairs.assign(vig=[str(v) for v in pairs["vigencia"]])
         pairs = pairs.drop_duplicates(["entidad", "vig"]).sort_values(["entidad", "vig"])
         vig = pairs.groupby("entidad")["vig"].agg(", ".join)
         df["Vigencia"] = vig.reindex(df["entidad"]).fillna("").to_numpy()
-        last = f.groupby("entidad")["fecha_lectura"].max()
+        last = self.c.named(f.groupby("entidad_k")["fecha_lectura"].max().reset_index(),
+                            ["entidad"]).set_index("entidad")["fecha_lectura"]
         df["Último seguimiento"] = last.reindex(df["entidad"]).to_numpy()
         df = df.rename(columns={"entidad": "Entidad"})
         df = df[["Entidad", "Vigencia", "Último seguimiento", *COUNT_COLUMNS]]
-        df = df.sort_values("Entidad").reset_index(drop=True)
         return queries.finish_entity_comparison(df, filters)
 
+    def _with_plans(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Entidad and Vigencia of each ``_plan`` (a plan's, not the rows')."""
+        plans = self.naive.plans.set_index("plan_id")
+        df.insert(0, "Entidad", plans["entidad"].reindex(df["_plan"]).to_numpy())
+        df.insert(1, "Vigencia", plans["vigencia"].reindex(df["_plan"]).to_numpy())
+        return df
+
     def progress_by_period(self, filters: Filters) -> pd.DataFrame:
-        return self.naive._progress_by_period_of(self._f(filters, history=True))
+        f = self._f(filters, history=True)
+        due, corte, previo = f["fecha_limite"], f["corte"], f["corte_previo"]
+        cumplida = f["estado_lectura_k"] == _ESTADO_CODE["cumplida"]
+        positive = f["programado"] > 0
+        g = pd.DataFrame({
+            "_plan": f["plan_id"], "_corte": corte,
+            "prog_periodo": (due <= corte) & (previo.isna() | (due > previo)),
+            "cump_periodo": cumplida & ~f["cumplida_antes"], "prog_corte": due <= corte,
+            "cump_corte": cumplida, "vencida": f["vencida"], "valor": f["valor"],
+            "sin_fecha": due.isna(), "ejec": f["ejecutado"].where(positive),
+            "prog": f["programado"].where(positive)})
+        df = g.groupby(["_plan", "_corte"], sort=False).agg(
+            n=("valor", "size"), pp=("prog_periodo", "sum"), cp=("cump_periodo", "sum"),
+            pc=("prog_corte", "sum"), cc=("cump_corte", "sum"), v=("vencida", "sum"),
+            avg=("valor", "mean"), nv=("valor", "count"), sf=("sin_fecha", "sum"),
+            ejec=("ejec", "sum"), prog=("prog", "sum"), prog_n=("prog", "count")).reset_index()
+        df["ratio"] = (100 * df["ejec"] / df["prog"]).where(df["prog_n"] > 0)
+        df = self._with_plans(df.drop(columns=["ejec", "prog", "prog_n"]))
+        df.columns = ["Entidad", "Vigencia", "_plan", "_corte", "Actividades",
+                      "Programadas en el periodo", "Cumplidas en el periodo",
+                      "Programadas hasta el corte", "Cumplidas al corte", "Vencidas",
+                      "Avance promedio (%)", "Con avance", "Sin fecha límite",
+                      "Ejecutado sobre planeado (%)"]
+        df = df.sort_values(["Entidad", "Vigencia", "_corte", "_plan"]).reset_index(drop=True)
+        return queries.finish_progress_by_period(df, self.naive.period_labels())
 
     def states_by_period(self, filters: Filters) -> pd.DataFrame:
-        return self.naive._states_by_period_of(self._f(filters, history=True))
+        f = self._f(filters, history=True)
+        df = (f.groupby(["plan_id", "corte", "estado_k"], sort=False).size()
+              .reset_index(name="Actividades"))
+        df = self._with_plans(df.rename(columns={"plan_id": "_plan", "corte": "_corte"}))
+        df.insert(4, "_estado", _ESTADO_NAMES[df.pop("estado_k").to_numpy()])
+        df = df.sort_values(["Entidad", "Vigencia", "_plan", "_corte", "_estado"],
+                            na_position="last").reset_index(drop=True)
+        return queries.finish_states_by_period(df, self.naive.period_labels())
 
     def office_ranking(self, filters: Filters) -> pd.DataFrame:
-        f = self._f(filters)
-        long = f[["activity_id", "entidad", "valor", "estado"]].merge(
-            self.c.offices[["activity_id", "dependencia"]], on="activity_id")
-        df = _counts(long, ["entidad", "dependencia"])
+        """Grouped by office list first, then each list's offices (as ours)."""
+        g = _grouped(self._f(filters), ["entidad_k", "lista_k"])
+        g = g.merge(self.c.list_offices, left_on="lista_k", right_on="lista")
+        g = g.rename(columns={"dependencia": "dependencia_k"})
+        df = self.c.named(_summed(g, ["entidad_k", "dependencia_k"]), ["entidad", "dependencia"])
         df = df.rename(columns={"entidad": "Entidad", "dependencia": "Dependencia"})
+        df = df[["Entidad", "Dependencia", *COUNT_COLUMNS]]
         df = df.sort_values(["Avance promedio (%)", "Vencidas", "Sin reporte", "Dependencia",
                              "Entidad"], ascending=[True, False, False, True, True],
                             na_position="last").reset_index(drop=True)
         return queries.finish_office_ranking(df, filters)
 
     def phase_summary(self, filters: Filters) -> pd.DataFrame:
-        return PandasTablero._phase_summary_of(self._f(filters), filters)
+        df = self._counts(filters, ["entidad", "fase", "fase_origen"])
+        df = df.rename(columns={"entidad": "Entidad", "fase": "_fase",
+                                "fase_origen": "_fase_origen"})
+        return queries.finish_phase_summary(df, filters)
 
     def level_summary(self, filters: Filters) -> pd.DataFrame:
-        return PandasTablero._by_text_column_of(self._f(filters), filters, "nivel",
-                                                "Nivel de participación")
+        return self._by_text_column(filters, "nivel", "Nivel de participación")
 
     def value_group_summary(self, filters: Filters) -> pd.DataFrame:
-        return PandasTablero._by_text_column_of(self._f(filters), filters, "grupo_valor",
-                                                "Grupo de valor")
+        return self._by_text_column(filters, "grupo_valor", "Grupo de valor")
+
+    def _by_text_column(self, filters: Filters, column: str, title: str) -> pd.DataFrame:
+        df = self._counts(filters, ["entidad", column])
+        df["_sin"] = df[column] == status.SIN_ESPECIFICAR
+        df = df.sort_values(["entidad", "_sin", "Actividades", column],
+                            ascending=[True, True, False, True]).drop(columns="_sin")
+        df = df.rename(columns={"entidad": "Entidad", column: title}).reset_index(drop=True)
+        return queries.finish_by_text_column(df, filters, column, title)
 
     # ------------------------------------ long lists: count, first rows
 
-    def _changed_rows(self, filters: Filters) -> pd.DataFrame:
+    def _changed(self, filters: Filters) -> pd.DataFrame:
         f = self._f(filters)
-        return f[_changed(f).to_numpy()].sort_values(["entidad", "seq", "activity_id"])
+        previo, valor = f["valor_previo"], f["valor"]
+        differs = ((f["estado_previo_k"] != f["estado_k"])
+                   | (previo.isna() != valor.isna())
+                   | (previo.notna() & valor.notna() & (previo != valor)))
+        return f[f["corte_previo"].notna() & differs]
+
+    def _first(self, f: pd.DataFrame, keys: list[str], limit: int | None) -> pd.DataFrame:
+        """The rows of ``f`` in the order of ``keys`` (entidad first, by its
+        value), the first ``limit`` only: a lexsort over integer ranks."""
+        rank = np.argsort(np.argsort(self.c.names["entidad"].astype(str), kind="stable"))
+        columns = [f[k].to_numpy() for k in reversed(keys)]
+        order = np.lexsort([*columns, rank[f["entidad_k"].to_numpy()]])
+        return f.iloc[order if limit is None else order[:limit]]
 
     def changes_count(self, filters: Filters) -> int:
-        return int(_changed(self._f(filters)).sum())
+        return len(self._changed(filters))
 
     def changes_since_previous_cutoff(self, filters: Filters, limit: int | None = None
                                       ) -> pd.DataFrame:
         """Only the rows shown get their text columns (like our LIMIT)."""
-        changed = self._changed_rows(filters)
-        return self.naive._changes_table(changed if limit is None else changed.head(limit))
+        first = self._first(self._changed(filters), ["seq", "activity_id"], limit)
+        return self.naive._changes_table(self.c.wide(first, self.naive.resolve_corte(filters)))
 
     def activities_count(self, filters: Filters) -> int:
         return len(self._f(filters))
 
     def activities_table(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
-        f = self._f(filters)
-        order = ["entidad", "vigencia", "seq", "activity_id"]
-        if limit is not None and limit < len(f):
-            keys = f[order]
-            first = keys.sort_values(order).head(limit).index
-            f = f.loc[first]
-        else:
-            f = f.sort_values(order)
-        return self.naive._activities_table_of(f)
+        first = self._first(self._f(filters), ["vigencia", "seq", "activity_id"], limit)
+        return self.naive._activities_table_of(
+            self.c.wide(first, self.naive.resolve_corte(filters)))
 
     def first_rows(self, name: str, filters: Filters, limit: int) -> pd.DataFrame:
         if name in ("changes_since_previous_cutoff", "activities_table"):
