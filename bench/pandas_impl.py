@@ -327,9 +327,11 @@ class PandasTablero:
         f = self.relation(filters)
         return self._changes_table(f[_changed(f)])
 
-    def _changes_table(self, changed: pd.DataFrame) -> pd.DataFrame:
-        a = self.t["activity"].set_index("activity_id")
-        rows = a.loc[changed["activity_id"]]
+    def _changes_table(self, changed: pd.DataFrame, rows: pd.DataFrame | None = None
+                       ) -> pd.DataFrame:
+        """The table of the ``changed`` rows; ``rows``: their activities, if known."""
+        if rows is None:
+            rows = self.t["activity"].set_index("activity_id").loc[changed["activity_id"]]
         df = pd.DataFrame({
             "Entidad": changed["entidad"].to_numpy(), "Código": rows["code"].to_numpy(),
             "Actividad": rows["name"].to_numpy(),
@@ -388,10 +390,14 @@ class PandasTablero:
         return self._activities_table_of(
             self.relation(filters).sort_values(["entidad", "vigencia", "seq"]))
 
-    def _activities_table_of(self, f: pd.DataFrame) -> pd.DataFrame:
-        """The table of the rows of ``f``, in their order."""
-        a = self.t["activity"].set_index("activity_id").loc[f["activity_id"]]
-        r = self._reading_text(f)
+    def _activities_table_of(self, f: pd.DataFrame, a: pd.DataFrame | None = None,
+                             r: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The table of the rows of ``f``, in their order; ``a`` and ``r``:
+        their activities and readings, if known."""
+        if a is None:
+            a = self.t["activity"].set_index("activity_id").loc[f["activity_id"]]
+        if r is None:
+            r = self._reading_text(f)
         df = pd.DataFrame({
             "_id": f["activity_id"].to_numpy(), "_estado": f["estado"].to_numpy(),
             "_semaforo": f["semaforo"].to_numpy(), "Entidad": f["entidad"].to_numpy(),
@@ -528,12 +534,15 @@ class PandasTablero:
             "Contenido de la fila": k["content"]}).reset_index(drop=True)
 
     def inferred_phases(self, filters: Filters) -> pd.DataFrame:
-        from data_layer.model import PHASE_LABELS
-
         p = self._plans_in(filters)
         a = self.t["activity"]
-        a = a[a["phase_source"] == "inferida"].merge(p, on="plan_id").sort_values(
-            ["entidad", "vigencia", "seq"])
+        return self._inferred_phases_of(a[a["phase_source"] == "inferida"].merge(p, on="plan_id"))
+
+    @staticmethod
+    def _inferred_phases_of(a: pd.DataFrame) -> pd.DataFrame:
+        from data_layer.model import PHASE_LABELS
+
+        a = a.sort_values(["entidad", "vigencia", "seq"])
         df = pd.DataFrame({
             "Entidad": a["entidad"], "Vigencia": a["vigencia"], "Código": a["code"],
             "Actividad": a["name"], "_fase": a["phase"],
@@ -545,6 +554,10 @@ class PandasTablero:
         p = self._plans_in(filters)
         o = self.t["activity_office"].merge(self.t["activity"][["activity_id", "plan_id"]],
                                             on="activity_id").merge(p, on="plan_id")
+        return self._office_merges_of(o)
+
+    @staticmethod
+    def _office_merges_of(o: pd.DataFrame) -> pd.DataFrame:
         df = o.groupby(["entidad", "office_raw", "office"], as_index=False)["activity_id"].nunique()
         df["r"] = np.where(df["office_raw"] == df["office"], "No", "Sí")
         df.columns = ["Entidad", "Como aparece en el plan", "Nombre en el tablero",
@@ -658,7 +671,20 @@ class CarefulTablero:
             "valor_previo", "cumplida_antes", "programado", "ejecutado")}
         self.arrays["cumplida_antes"] = self.arrays["cumplida_antes"].astype(bool)
         self._text_of_row = self._activity_text()[position]
-        self._observation_of_row = self._observation_text()
+        t = naive.t
+        self._activity_row = pd.Index(t["activity"]["activity_id"]).get_indexer(self._activity)
+        self._reading_row = self._reading_rows()
+        self._reading_texts = {column: t["reading"][column].to_numpy(dtype=object)
+                               for column in ("raw", "observation", "evidence")}
+        observation = t["reading"]["observation"]
+        folded = {value: _fold(str(value)) for value in pd.unique(observation.dropna())}
+        observation = observation.map(folded).to_numpy(dtype=object)
+        self._observation_of_row = np.where(self._reading_row >= 0,
+                                            observation[self._reading_row], None)
+        a = t["activity"]
+        self.inferred = a[a["phase_source"] == "inferida"]
+        self.office_rows = t["activity_office"].merge(a[["activity_id", "plan_id"]],
+                                                      on="activity_id")
 
     # ------------------------------------------------------- lookups at load
 
@@ -682,14 +708,12 @@ class CarefulTablero:
         folded = {value: _fold(value) for value in pd.unique(text.dropna())}
         return text.map(folded).fillna("").to_numpy(dtype=object)
 
-    def _observation_text(self) -> np.ndarray:
-        """Per row of the state: the folded observation of its reading, or None."""
+    def _reading_rows(self) -> np.ndarray:
+        """Per row of the state: the position of its reading in the table (-1: none)."""
         keys = ["activity_id", "period_kind", "period_index", "import_id"]
-        r = self.naive.t["reading"][keys + ["observation"]]
-        r = r[r["observation"].notna()]
-        obs = self.state[keys].merge(r, how="left", on=keys)["observation"]
-        folded = {value: _fold(str(value)) for value in pd.unique(obs.dropna())}
-        return obs.map(folded).to_numpy(dtype=object)
+        r = self.naive.t["reading"][keys].assign(_row=np.arange(len(self.naive.t["reading"])))
+        rows = self.state[keys].merge(r, how="left", on=keys)["_row"]
+        return rows.fillna(-1).to_numpy(np.int64)
 
     # ------------------------------------------------------------ one page
 
@@ -772,6 +796,16 @@ class CarefulTablero:
     def _codes_of(self, column: str, values) -> np.ndarray:
         names = self.names[column]
         return np.flatnonzero(pd.Series(names).isin(list(values)).to_numpy())
+
+    def texts(self, f: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The activity and the reading (raw, observation, evidence) of each row of ``f``."""
+        rows = f["row"].to_numpy()
+        a = self.naive.t["activity"].take(self._activity_row[rows])
+        reading = self._reading_row[rows]
+        has, safe = reading >= 0, np.where(reading >= 0, reading, 0)
+        r = pd.DataFrame({column: np.where(has, values[safe], None)
+                          for column, values in self._reading_texts.items()})
+        return a, r
 
     def wide(self, f: pd.DataFrame, corte) -> pd.DataFrame:
         """Every column of PandasTablero.relation for the (few) rows of ``f``."""
@@ -1010,7 +1044,8 @@ class CarefulView:
                                       ) -> pd.DataFrame:
         """Only the rows shown get their text columns (like our LIMIT)."""
         first = self._first(self._changed(filters), ["seq", "activity_id"], limit)
-        return self.naive._changes_table(self.c.wide(first, self.naive.resolve_corte(filters)))
+        return self.naive._changes_table(self.c.wide(first, self.naive.resolve_corte(filters)),
+                                         self.c.texts(first)[0])
 
     def activities_count(self, filters: Filters) -> int:
         return len(self._f(filters))
@@ -1018,12 +1053,12 @@ class CarefulView:
     def activities_table(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
         first = self._first(self._f(filters), ["vigencia", "seq", "activity_id"], limit)
         return self.naive._activities_table_of(
-            self.c.wide(first, self.naive.resolve_corte(filters)))
+            self.c.wide(first, self.naive.resolve_corte(filters)), *self.c.texts(first))
 
     def first_rows(self, name: str, filters: Filters, limit: int) -> pd.DataFrame:
         if name in ("changes_since_previous_cutoff", "activities_table"):
             return getattr(self, name)(filters, limit=limit).reset_index(drop=True)
-        return self.naive.first_rows(name, filters, limit)
+        return getattr(self, name)(filters).head(limit).reset_index(drop=True)
 
     # ------------------------------ data quality: plan-level, as the naive one
 
@@ -1033,8 +1068,27 @@ class CarefulView:
     def import_report(self, filters: Filters) -> pd.DataFrame:
         return self.naive.import_report(filters)
 
+    def import_issues(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.import_issues(filters)
+
+    def skipped_rows(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.skipped_rows(filters)
+
+    def _plans(self, filters: Filters) -> tuple[pd.DataFrame, np.ndarray]:
+        p = self.naive._plans_in(filters)
+        return p, p["plan_id"].to_numpy()
+
     def office_merges(self, filters: Filters) -> pd.DataFrame:
-        return self.naive.office_merges(filters)
+        p, ids = self._plans(filters)
+        o = self.c.office_rows
+        return self.naive._office_merges_of(
+            o[np.isin(o["plan_id"].to_numpy(), ids)].merge(p, on="plan_id"))
+
+    def inferred_phases(self, filters: Filters) -> pd.DataFrame:
+        p, ids = self._plans(filters)
+        a = self.c.inferred
+        return self.naive._inferred_phases_of(
+            a[np.isin(a["plan_id"].to_numpy(), ids)].merge(p, on="plan_id"))
 
     def import_issues_count(self, filters: Filters) -> int:
         return self.naive.import_issues_count(filters)
@@ -1043,7 +1097,7 @@ class CarefulView:
         return self.naive.skipped_rows_count(filters)
 
     def inferred_phases_count(self, filters: Filters) -> int:
-        return self.naive.inferred_phases_count(filters)
+        return int(np.isin(self.c.inferred["plan_id"].to_numpy(), self._plans(filters)[1]).sum())
 
 
 QUERY_NAMES = [name for name in dir(PandasTablero) if not name.startswith("_")
