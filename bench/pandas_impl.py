@@ -11,9 +11,17 @@ applies the filters and aggregates. It does not get our per-plan roll-ups of
 the history (``historia_plan``), so progress_by_period and states_by_period
 compare a roll-up lookup with a full aggregation (said so in the README).
 
+Two baselines: ``PandasTablero`` is the naive one (every figure filters the
+whole state again, as a dashboard written figure by figure does);
+``CarefulTablero`` is what a careful pandas dashboard does (a page filters
+once, every figure is a vectorised groupby over that frame; see its
+docstring). bench/queries.py reports the careful one as ``pandas_*`` and the
+naive one as ``pandas_naive_*``.
+
 Every query returns the same raw frame as the SQL of ``data_layer.queries``
 and goes through the same ``finish_*`` function, so the outputs can be
-compared cell by cell (tests/test_bench.py does, on small databases).
+compared cell by cell (tests/test_bench.py does, for both baselines, on small
+databases).
 """
 from __future__ import annotations
 
