@@ -11,9 +11,17 @@ applies the filters and aggregates. It does not get our per-plan roll-ups of
 the history (``historia_plan``), so progress_by_period and states_by_period
 compare a roll-up lookup with a full aggregation (said so in the README).
 
+Two baselines: ``PandasTablero`` is the naive one (every figure filters the
+whole state again, as a dashboard written figure by figure does);
+``CarefulTablero`` is what a careful pandas dashboard does (a page filters
+once, every figure is a vectorised groupby over that frame; see its
+docstring). bench/queries.py reports the careful one as ``pandas_*`` and the
+naive one as ``pandas_naive_*``.
+
 Every query returns the same raw frame as the SQL of ``data_layer.queries``
 and goes through the same ``finish_*`` function, so the outputs can be
-compared cell by cell (tests/test_bench.py does, on small databases).
+compared cell by cell (tests/test_bench.py does, for both baselines, on small
+databases).
 """
 from __future__ import annotations
 
@@ -235,8 +243,13 @@ class PandasTablero:
               .sort_values("corte", ascending=False).rename(columns={"corte": "_corte"}))
         return queries.finish_corte_options(df.reset_index(drop=True))
 
+    # Each figure is the filtering (``relation``) then the figure from the
+    # filtered frame (``_*_of``); the careful baseline below reuses the second.
+
     def kpis(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._kpis_of(self.relation(filters), filters)
+
+    def _kpis_of(self, f: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         sin_valor = f["valor"].isna()
         row = _counts_row(f)
         row |= {
@@ -247,13 +260,19 @@ class PandasTablero:
         return queries.finish_kpis(pd.DataFrame([row]), filters, self.resolve_corte(filters))
 
     def states_summary(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._states_summary_of(self.relation(filters))
+
+    @staticmethod
+    def _states_summary_of(f: pd.DataFrame) -> pd.DataFrame:
         df = f.groupby(["entidad", "estado"], as_index=False).size()
         df.columns = ["Entidad", "_estado", "Actividades"]
         return queries.finish_states_summary(df)
 
     def semaforo_summary(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._semaforo_summary_of(self.relation(filters))
+
+    @staticmethod
+    def _semaforo_summary_of(f: pd.DataFrame) -> pd.DataFrame:
         df = f.groupby(["entidad", "semaforo"], as_index=False).size()
         df.columns = ["Entidad", "_semaforo", "Actividades"]
         return queries.finish_semaforo_summary(df)
@@ -272,7 +291,9 @@ class PandasTablero:
         return queries.finish_entity_comparison(df, filters)
 
     def progress_by_period(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters, history=True)
+        return self._progress_by_period_of(self.relation(filters, history=True))
+
+    def _progress_by_period_of(self, f: pd.DataFrame) -> pd.DataFrame:
         due = f["fecha_limite"]
         cumplida = f["estado_lectura"] == "cumplida"
         g = f.assign(
@@ -298,7 +319,9 @@ class PandasTablero:
         return queries.finish_progress_by_period(df, self.period_labels())
 
     def states_by_period(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters, history=True)
+        return self._states_by_period_of(self.relation(filters, history=True))
+
+    def _states_by_period_of(self, f: pd.DataFrame) -> pd.DataFrame:
         df = f.groupby(["entidad", "vigencia", "plan_id", "corte", "estado"], as_index=False,
                        dropna=False).size()
         df.columns = ["Entidad", "Vigencia", "_plan", "_corte", "_estado", "Actividades"]
@@ -310,11 +333,13 @@ class PandasTablero:
 
     def changes_since_previous_cutoff(self, filters: Filters) -> pd.DataFrame:
         f = self.relation(filters)
-        changed = f[f["corte_previo"].notna()
-                    & (_differs(f["estado_previo"], f["estado"])
-                       | _differs(f["valor_previo"], f["valor"]))]
-        a = self.t["activity"].set_index("activity_id")
-        rows = a.loc[changed["activity_id"]]
+        return self._changes_table(f[_changed(f)])
+
+    def _changes_table(self, changed: pd.DataFrame, rows: pd.DataFrame | None = None
+                       ) -> pd.DataFrame:
+        """The table of the ``changed`` rows; ``rows``: their activities, if known."""
+        if rows is None:
+            rows = self.t["activity"].set_index("activity_id").loc[changed["activity_id"]]
         df = pd.DataFrame({
             "Entidad": changed["entidad"].to_numpy(), "Código": rows["code"].to_numpy(),
             "Actividad": rows["name"].to_numpy(),
@@ -341,7 +366,10 @@ class PandasTablero:
         return queries.finish_office_ranking(df, filters)
 
     def phase_summary(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._phase_summary_of(self.relation(filters), filters)
+
+    @staticmethod
+    def _phase_summary_of(f: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         df = _counts(f, ["entidad", "fase", "fase_origen"])
         df = df.rename(columns={"entidad": "Entidad", "fase": "_fase",
                                 "fase_origen": "_fase_origen"})
@@ -354,7 +382,11 @@ class PandasTablero:
         return self._by_text_column(filters, "grupo_valor", "Grupo de valor")
 
     def _by_text_column(self, filters: Filters, column: str, title: str) -> pd.DataFrame:
-        f = self.relation(filters)
+        return self._by_text_column_of(self.relation(filters), filters, column, title)
+
+    @staticmethod
+    def _by_text_column_of(f: pd.DataFrame, filters: Filters, column: str, title: str
+                           ) -> pd.DataFrame:
         df = _counts(f, ["entidad", column])
         df["_sin"] = df[column] == status.SIN_ESPECIFICAR
         df = df.sort_values(["entidad", "_sin", "Actividades", column],
@@ -363,9 +395,17 @@ class PandasTablero:
         return queries.finish_by_text_column(df, filters, column, title)
 
     def activities_table(self, filters: Filters) -> pd.DataFrame:
-        f = self.relation(filters).sort_values(["entidad", "vigencia", "seq"])
-        a = self.t["activity"].set_index("activity_id").loc[f["activity_id"]]
-        r = self._reading_text(f)
+        return self._activities_table_of(
+            self.relation(filters).sort_values(["entidad", "vigencia", "seq"]))
+
+    def _activities_table_of(self, f: pd.DataFrame, a: pd.DataFrame | None = None,
+                             r: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The table of the rows of ``f``, in their order; ``a`` and ``r``:
+        their activities and readings, if known."""
+        if a is None:
+            a = self.t["activity"].set_index("activity_id").loc[f["activity_id"]]
+        if r is None:
+            r = self._reading_text(f)
         df = pd.DataFrame({
             "_id": f["activity_id"].to_numpy(), "_estado": f["estado"].to_numpy(),
             "_semaforo": f["semaforo"].to_numpy(), "Entidad": f["entidad"].to_numpy(),
@@ -502,12 +542,15 @@ class PandasTablero:
             "Contenido de la fila": k["content"]}).reset_index(drop=True)
 
     def inferred_phases(self, filters: Filters) -> pd.DataFrame:
-        from data_layer.model import PHASE_LABELS
-
         p = self._plans_in(filters)
         a = self.t["activity"]
-        a = a[a["phase_source"] == "inferida"].merge(p, on="plan_id").sort_values(
-            ["entidad", "vigencia", "seq"])
+        return self._inferred_phases_of(a[a["phase_source"] == "inferida"].merge(p, on="plan_id"))
+
+    @staticmethod
+    def _inferred_phases_of(a: pd.DataFrame) -> pd.DataFrame:
+        from data_layer.model import PHASE_LABELS
+
+        a = a.sort_values(["entidad", "vigencia", "seq"])
         df = pd.DataFrame({
             "Entidad": a["entidad"], "Vigencia": a["vigencia"], "Código": a["code"],
             "Actividad": a["name"], "_fase": a["phase"],
@@ -519,6 +562,10 @@ class PandasTablero:
         p = self._plans_in(filters)
         o = self.t["activity_office"].merge(self.t["activity"][["activity_id", "plan_id"]],
                                             on="activity_id").merge(p, on="plan_id")
+        return self._office_merges_of(o)
+
+    @staticmethod
+    def _office_merges_of(o: pd.DataFrame) -> pd.DataFrame:
         df = o.groupby(["entidad", "office_raw", "office"], as_index=False)["activity_id"].nunique()
         df["r"] = np.where(df["office_raw"] == df["office"], "No", "Sí")
         df.columns = ["Entidad", "Como aparece en el plan", "Nombre en el tablero",
@@ -556,6 +603,12 @@ def _counts_row(f: pd.DataFrame) -> dict:
     return row
 
 
+def _changed(f: pd.DataFrame) -> pd.Series:
+    """The rows whose state or avance differs from the plan's previous cut-off."""
+    return f["corte_previo"].notna() & (_differs(f["estado_previo"], f["estado"])
+                                        | _differs(f["valor_previo"], f["valor"]))
+
+
 def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
     """``a IS DISTINCT FROM b``."""
     return (a.isna() != b.isna()) | (a.notna() & b.notna() & (a != b))
@@ -565,6 +618,494 @@ def _fold(text: str) -> str:
     """lower + strip_accents, as DuckDB does for the text search."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# ====================================================== the careful baseline
+
+_ESTADO_CODE = {code: n for n, code in enumerate(ESTADOS)}
+_COLORS = np.array(["gris", "verde", "amarillo", "rojo"], dtype=object)  # np.select order
+_ESTADO_NAMES = np.array(ESTADOS, dtype=object)
+
+
+def _coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values): a low-cardinality column as integer codes (missing
+    values get a code of their own, so groupbys keep them as dropna=False does)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+class CarefulTablero:
+    """The same figures as a careful pandas dashboard computes them.
+
+    It gets the help the naive one gets (its per-(activity, cut-off) state,
+    shared, not built again) plus lookups built once at load and timed apart
+    (``pandas_careful_build_s`` in bench/queries.py): the text columns it
+    groups by as integer codes (what ``category`` dtypes give), the offices of
+    each distinct office list as a long table, the folded search text of each
+    activity and of each state's reading. A page then filters the state ONCE
+    (:meth:`view`; the history only when the page draws it) into a narrow
+    frame, and draws every figure from it with vectorised groupbys on the
+    codes; the rows a list shows get their wide columns alone. Every figure
+    ends in the same ``finish_*`` function as ours.
+    """
+
+    def __init__(self, naive: PandasTablero) -> None:
+        self.naive = naive
+        s = naive.state
+        self.state = s
+        self._desde = s["desde"].to_numpy()
+        self._hasta = s["hasta"].to_numpy()
+        self._plan = s["plan_id"].to_numpy()
+        self._activity = s["activity_id"].to_numpy()
+        act = naive.act
+        position = pd.Index(act["activity_id"]).get_indexer(self._activity)
+        self.codes: dict[str, np.ndarray] = {}
+        self.names: dict[str, np.ndarray] = {}
+        for column in ("entidad", "fase", "fase_origen", "nivel", "grupo_valor"):
+            self.codes[column], self.names[column] = _coded(s[column])
+        lists, list_names = _coded(act["dependencias_lista"])
+        self.codes["lista"] = lists[position]
+        offices = pd.DataFrame({"lista": np.arange(len(list_names)), "dependencia": list_names}
+                               ).explode("dependencia")
+        codes, self.names["dependencia"] = _coded(offices["dependencia"])
+        self.list_offices = pd.DataFrame({"lista": offices["lista"].to_numpy(np.int64),
+                                          "dependencia": codes})
+        self.offices = act[["activity_id", "plan_id", "dependencias_lista"]].explode(
+            "dependencias_lista").rename(columns={"dependencias_lista": "dependencia"})
+        for column in ("estado_lectura", "estado_en_corte", "estado_previo"):
+            self.codes[column] = s[column].map(_ESTADO_CODE).fillna(-1).to_numpy(np.int8)
+        self.arrays = {column: s[column].to_numpy() for column in (
+            "seq", "vigencia", "valor", "fecha_lectura", "fecha_limite", "corte_previo",
+            "valor_previo", "cumplida_antes", "programado", "ejecutado")}
+        self.arrays["cumplida_antes"] = self.arrays["cumplida_antes"].astype(bool)
+        self._text_of_row = self._activity_text()[position]
+        t = naive.t
+        self._activity_row = pd.Index(t["activity"]["activity_id"]).get_indexer(self._activity)
+        self._reading_row = self._reading_rows()
+        self._reading_texts = {column: t["reading"][column].to_numpy(dtype=object)
+                               for column in ("raw", "observation", "evidence")}
+        observation = t["reading"]["observation"]
+        folded = {value: _fold(str(value)) for value in pd.unique(observation.dropna())}
+        observation = observation.map(folded).to_numpy(dtype=object)
+        self._observation_of_row = np.where(self._reading_row >= 0,
+                                            observation[self._reading_row], None)
+        a = t["activity"]
+        self.inferred = a[a["phase_source"] == "inferida"]
+        self.office_rows = t["activity_office"].merge(a[["activity_id", "plan_id"]],
+                                                      on="activity_id")
+
+    # ------------------------------------------------------- lookups at load
+
+    def _activity_text(self) -> np.ndarray:
+        """Per activity (in naive.act's order): the folded search text without
+        the reading's observation (which comes last: see PandasTablero._search_text)."""
+        act = self.naive.act
+        a = self.naive.t["activity"].set_index("activity_id").loc[act["activity_id"]]
+        parts = [a["code"], a["name"], a["group_name"], a["objective"], a["product"],
+                 a["indicator"], act["grupo_valor"], a["instance"],
+                 pd.Series(["; ".join(d) for d in act["dependencias_lista"]])]
+        text: pd.Series | None = None
+        for part in parts:
+            part = pd.Series(part.to_numpy(), dtype=object)
+            part = part.where(part.isna(), part.astype(str))
+            if text is None:
+                text = part
+            else:
+                text = text.where(part.isna(), text.where(text.isna(), text + " " + part)
+                                  .fillna(part))
+        folded = {value: _fold(value) for value in pd.unique(text.dropna())}
+        return text.map(folded).fillna("").to_numpy(dtype=object)
+
+    def _reading_rows(self) -> np.ndarray:
+        """Per row of the state: the position of its reading in the table (-1: none)."""
+        keys = ["activity_id", "period_kind", "period_index", "import_id"]
+        r = self.naive.t["reading"][keys].assign(_row=np.arange(len(self.naive.t["reading"])))
+        rows = self.state[keys].merge(r, how="left", on=keys)["_row"]
+        return rows.fillna(-1).to_numpy(np.int64)
+
+    # ------------------------------------------------------------ one page
+
+    def view(self, filters: Filters) -> CarefulView:
+        return CarefulView(self, filters)
+
+    def rows(self, filters: Filters, history: bool = False) -> pd.DataFrame:
+        """The filtered states at the cut-off (or up to it, ``history``) as a
+        narrow frame: ``row`` (position in the state), the figures' columns,
+        the text columns as codes (``*_k``). Selected by numpy masks over the
+        whole state, then one take of the rows."""
+        naive = self.naive
+        corte = naive.resolve_corte(filters)
+        day = None if corte is None else np.datetime64(pd.Timestamp(corte))
+        if history:
+            keep = (np.zeros(len(self._desde), dtype=bool) if day is None
+                    else (self._desde > np.datetime64(BEFORE)) & (self._desde <= day))
+        elif day is None:
+            keep = self._desde == np.datetime64(BEFORE)
+        else:
+            keep = (self._desde <= day) & (self._hasta > day)
+        if filters.entidad or filters.vigencia:
+            keep &= np.isin(self._plan, naive._plan_ids(filters).to_numpy())
+        index = np.flatnonzero(keep)
+        for name in ("fase", "grupo_valor"):
+            if getattr(filters, name):
+                index = index[np.isin(self.codes[name][index],
+                                      self._codes_of(name, getattr(filters, name)))]
+        if filters.dependencia:
+            o = self.offices
+            wanted = o.loc[o["dependencia"].isin(filters.dependencia), "activity_id"].unique()
+            index = index[np.isin(self._activity[index], wanted)]
+        a, c = self.arrays, self.codes
+        f = {"row": index, "activity_id": self._activity[index], "plan_id": self._plan[index],
+             "valor": a["valor"][index]}
+        if history:
+            f["corte"] = self._desde[index]
+            estado = c["estado_en_corte"][index]
+            f["vencida"] = estado == _ESTADO_CODE["vencida"]
+            for name in ("fecha_limite", "corte_previo", "cumplida_antes", "programado",
+                         "ejecutado"):
+                f[name] = a[name][index]
+            f["estado_lectura_k"] = c["estado_lectura"][index]
+        else:
+            lectura = c["estado_lectura"][index]
+            if day is None:
+                vencida = np.zeros(len(index), dtype=bool)
+            else:
+                vencida = ((a["fecha_limite"][index] < day)
+                           & (lectura != _ESTADO_CODE["cumplida"])
+                           & (lectura != _ESTADO_CODE["sin_seguimiento"]))
+            f["vencida"] = vencida
+            estado = np.where(vencida, _ESTADO_CODE["vencida"], lectura).astype(np.int8)
+            for name in ("seq", "vigencia", "fecha_lectura", "corte_previo", "valor_previo"):
+                f[name] = a[name][index]
+            f["estado_previo_k"] = c["estado_previo"][index]
+            for name in ("entidad", "fase", "fase_origen", "nivel", "grupo_valor", "lista"):
+                f[name + "_k"] = c[name][index]
+        f["estado_k"] = estado
+        u = filters.umbrales
+        valor = f["valor"].astype(float)
+        f["semaforo_k"] = np.select([np.isnan(valor), valor >= u.verde, valor >= u.rojo],
+                                    [0, 1, 2], 3).astype(np.int8)
+        mask = np.ones(len(index), dtype=bool)
+        if filters.estado:
+            mask &= np.isin(estado, [_ESTADO_CODE.get(e, -2) for e in filters.estado])
+        if filters.semaforo:
+            mask &= np.isin(f["semaforo_k"], [n for n, color in enumerate(_COLORS)
+                                              if color in filters.semaforo])
+        if filters.texto.strip():
+            needle = _fold(filters.texto.strip())
+            text = self._text_of_row[index].copy()
+            obs = self._observation_of_row[index]
+            has = pd.notna(obs)
+            text[has] = text[has] + " " + obs[has]
+            mask &= pd.Series(text, dtype=object).str.contains(needle, regex=False).to_numpy(bool)
+        frame = pd.DataFrame(f)
+        return frame if mask.all() else frame[mask].reset_index(drop=True)
+
+    def _codes_of(self, column: str, values) -> np.ndarray:
+        names = self.names[column]
+        return np.flatnonzero(pd.Series(names).isin(list(values)).to_numpy())
+
+    def texts(self, f: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The activity and the reading (raw, observation, evidence) of each row of ``f``."""
+        rows = f["row"].to_numpy()
+        a = self.naive.t["activity"].take(self._activity_row[rows])
+        reading = self._reading_row[rows]
+        has, safe = reading >= 0, np.where(reading >= 0, reading, 0)
+        r = pd.DataFrame({column: np.where(has, values[safe], None)
+                          for column, values in self._reading_texts.items()})
+        return a, r
+
+    def wide(self, f: pd.DataFrame, corte) -> pd.DataFrame:
+        """Every column of PandasTablero.relation for the (few) rows of ``f``."""
+        w = self.state.take(f["row"].to_numpy())
+        w["corte"] = pd.NaT if corte is None else pd.Timestamp(corte)
+        w["vencida"] = f["vencida"].to_numpy()
+        w["estado"] = _ESTADO_NAMES[f["estado_k"].to_numpy()]
+        w["semaforo"] = _COLORS[f["semaforo_k"].to_numpy()]
+        return w
+
+    def named(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """The code columns ``<column>_k`` of ``df`` back as their values."""
+        for column in columns:
+            df[column] = self.names[column][df.pop(column + "_k").to_numpy()]
+        return df
+
+
+def _grouped(f: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per keys and state: n, nv (with a number), sv (sum of the numbers)."""
+    return (f.groupby([*keys, "estado_k"], sort=False)["valor"]
+            .agg(n="size", nv="count", sv="sum").reset_index())
+
+
+def _summed(g: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The figures every summary shares (as ``_counts``) from ``_grouped`` rows."""
+    totals = g.groupby(keys, sort=False)[["n", "nv", "sv"]].sum()
+    states = g.pivot_table(index=keys, columns="estado_k", values="n", aggfunc="sum",
+                           fill_value=0)
+    df = pd.DataFrame({"Actividades": totals["n"], "Con avance": totals["nv"],
+                       "Avance promedio (%)": (totals["sv"] / totals["nv"]).where(
+                           totals["nv"] > 0)})
+    for column, code in _STATE_COLUMNS.items():
+        n = _ESTADO_CODE[code]
+        df[column] = (states[n].reindex(df.index, fill_value=0) if n in states.columns
+                      else 0)
+    return df.reset_index()
+
+
+class CarefulView:
+    """The figures of one view (one Filters): the filtered frame is computed
+    once (:attr:`frame`; :attr:`history` when a figure needs the states at
+    every cut-off) and every figure is drawn from it. Methods take the same
+    arguments as PandasTablero's; the frame-based ones only for this view's filters."""
+
+    def __init__(self, careful: CarefulTablero, filters: Filters) -> None:
+        self.c = careful
+        self.naive = careful.naive
+        self.filters = filters
+        self._frame: pd.DataFrame | None = None
+        self._history: pd.DataFrame | None = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = self.c.rows(self.filters)
+        return self._frame
+
+    @property
+    def history(self) -> pd.DataFrame:
+        if self._history is None:
+            self._history = self.c.rows(self.filters, history=True)
+        return self._history
+
+    def _f(self, filters: Filters, history: bool = False) -> pd.DataFrame:
+        if filters != self.filters:
+            raise ValueError(f"this view is of {self.filters}, not {filters}")
+        return self.history if history else self.frame
+
+    def _counts(self, filters: Filters, by: list[str]) -> pd.DataFrame:
+        """``_counts(relation, by)`` with the keys' values, sorted by them."""
+        df = self.c.named(_summed(_grouped(self._f(filters), [b + "_k" for b in by]),
+                                  [b + "_k" for b in by]), by)
+        df = df[[*by, *COUNT_COLUMNS]]
+        return df.sort_values(by, kind="stable", na_position="last").reset_index(drop=True)
+
+    # ------------------------------------------- sidebar (plans, no states)
+
+    def options(self, filters: Filters, field: str) -> list:
+        if field != "dependencia":
+            return self.naive.options(filters, field)
+        o = self.c.offices
+        chosen = o.loc[o["plan_id"].isin(self.naive._plan_ids(filters)), "dependencia"]
+        return queries.finish_options(sorted(chosen.unique().tolist()), field)
+
+    def corte_options(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.corte_options(filters)
+
+    # ------------------------------------------------ from the frame
+
+    def kpis(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters)
+        valor = f["valor"]
+        per_state = np.bincount(f["estado_k"].to_numpy(), minlength=len(ESTADOS))
+        row = {"Actividades": len(f), "Con avance": int(valor.count()),
+               "Avance promedio (%)": valor.mean()}
+        for column, code in _STATE_COLUMNS.items():
+            row[column] = int(per_state[_ESTADO_CODE[code]])
+        vencida = f["estado_k"].to_numpy() == _ESTADO_CODE["vencida"]
+        row |= {"Vencidas sin avance": int((vencida & valor.isna().to_numpy()).sum()),
+                "ultima_lectura": f["fecha_lectura"].max(),
+                "entidades": len(np.unique(f["entidad_k"].to_numpy()))}
+        return queries.finish_kpis(pd.DataFrame([row]), filters,
+                                   self.naive.resolve_corte(filters))
+
+    def _by_entity_and(self, filters: Filters, column: str, names: np.ndarray,
+                       title: str) -> pd.DataFrame:
+        f = self._f(filters)
+        df = f.groupby(["entidad_k", column], sort=False).size().reset_index(name="n")
+        df = self.c.named(df, ["entidad"])
+        return pd.DataFrame({"Entidad": df["entidad"], title: names[df[column].to_numpy()],
+                             "Actividades": df["n"]})
+
+    def states_summary(self, filters: Filters) -> pd.DataFrame:
+        return queries.finish_states_summary(
+            self._by_entity_and(filters, "estado_k", _ESTADO_NAMES, "_estado"))
+
+    def semaforo_summary(self, filters: Filters) -> pd.DataFrame:
+        return queries.finish_semaforo_summary(
+            self._by_entity_and(filters, "semaforo_k", _COLORS, "_semaforo"))
+
+    def entity_comparison(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters)
+        df = self._counts(filters, ["entidad"])
+        plans = self.naive.plans.set_index("plan_id")
+        pairs = plans.loc[np.unique(f["plan_id"].to_numpy()), ["entidad", "vigencia"]].dropna()
+        pairs = pairs.assign(vig=[str(v) for v in pairs["vigencia"]])
+        pairs = pairs.drop_duplicates(["entidad", "vig"]).sort_values(["entidad", "vig"])
+        vig = pairs.groupby("entidad")["vig"].agg(", ".join)
+        df["Vigencia"] = vig.reindex(df["entidad"]).fillna("").to_numpy()
+        last = self.c.named(f.groupby("entidad_k")["fecha_lectura"].max().reset_index(),
+                            ["entidad"]).set_index("entidad")["fecha_lectura"]
+        df["Último seguimiento"] = last.reindex(df["entidad"]).to_numpy()
+        df = df.rename(columns={"entidad": "Entidad"})
+        df = df[["Entidad", "Vigencia", "Último seguimiento", *COUNT_COLUMNS]]
+        return queries.finish_entity_comparison(df, filters)
+
+    def _with_plans(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Entidad and Vigencia of each ``_plan`` (a plan's, not the rows')."""
+        plans = self.naive.plans.set_index("plan_id")
+        df.insert(0, "Entidad", plans["entidad"].reindex(df["_plan"]).to_numpy())
+        df.insert(1, "Vigencia", plans["vigencia"].reindex(df["_plan"]).to_numpy())
+        return df
+
+    def progress_by_period(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters, history=True)
+        due, corte, previo = f["fecha_limite"], f["corte"], f["corte_previo"]
+        cumplida = f["estado_lectura_k"] == _ESTADO_CODE["cumplida"]
+        positive = f["programado"] > 0
+        g = pd.DataFrame({
+            "_plan": f["plan_id"], "_corte": corte,
+            "prog_periodo": (due <= corte) & (previo.isna() | (due > previo)),
+            "cump_periodo": cumplida & ~f["cumplida_antes"], "prog_corte": due <= corte,
+            "cump_corte": cumplida, "vencida": f["vencida"], "valor": f["valor"],
+            "sin_fecha": due.isna(), "ejec": f["ejecutado"].where(positive),
+            "prog": f["programado"].where(positive)})
+        df = g.groupby(["_plan", "_corte"], sort=False).agg(
+            n=("valor", "size"), pp=("prog_periodo", "sum"), cp=("cump_periodo", "sum"),
+            pc=("prog_corte", "sum"), cc=("cump_corte", "sum"), v=("vencida", "sum"),
+            avg=("valor", "mean"), nv=("valor", "count"), sf=("sin_fecha", "sum"),
+            ejec=("ejec", "sum"), prog=("prog", "sum"), prog_n=("prog", "count")).reset_index()
+        df["ratio"] = (100 * df["ejec"] / df["prog"]).where(df["prog_n"] > 0)
+        df = self._with_plans(df.drop(columns=["ejec", "prog", "prog_n"]))
+        df.columns = ["Entidad", "Vigencia", "_plan", "_corte", "Actividades",
+                      "Programadas en el periodo", "Cumplidas en el periodo",
+                      "Programadas hasta el corte", "Cumplidas al corte", "Vencidas",
+                      "Avance promedio (%)", "Con avance", "Sin fecha límite",
+                      "Ejecutado sobre planeado (%)"]
+        df = df.sort_values(["Entidad", "Vigencia", "_corte", "_plan"]).reset_index(drop=True)
+        return queries.finish_progress_by_period(df, self.naive.period_labels())
+
+    def states_by_period(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters, history=True)
+        df = (f.groupby(["plan_id", "corte", "estado_k"], sort=False).size()
+              .reset_index(name="Actividades"))
+        df = self._with_plans(df.rename(columns={"plan_id": "_plan", "corte": "_corte"}))
+        df.insert(4, "_estado", _ESTADO_NAMES[df.pop("estado_k").to_numpy()])
+        df = df.sort_values(["Entidad", "Vigencia", "_plan", "_corte", "_estado"],
+                            na_position="last").reset_index(drop=True)
+        return queries.finish_states_by_period(df, self.naive.period_labels())
+
+    def office_ranking(self, filters: Filters) -> pd.DataFrame:
+        """Grouped by office list first, then each list's offices (as ours)."""
+        g = _grouped(self._f(filters), ["entidad_k", "lista_k"])
+        g = g.merge(self.c.list_offices, left_on="lista_k", right_on="lista")
+        g = g.rename(columns={"dependencia": "dependencia_k"})
+        df = self.c.named(_summed(g, ["entidad_k", "dependencia_k"]), ["entidad", "dependencia"])
+        df = df.rename(columns={"entidad": "Entidad", "dependencia": "Dependencia"})
+        df = df[["Entidad", "Dependencia", *COUNT_COLUMNS]]
+        df = df.sort_values(["Avance promedio (%)", "Vencidas", "Sin reporte", "Dependencia",
+                             "Entidad"], ascending=[True, False, False, True, True],
+                            na_position="last").reset_index(drop=True)
+        return queries.finish_office_ranking(df, filters)
+
+    def phase_summary(self, filters: Filters) -> pd.DataFrame:
+        df = self._counts(filters, ["entidad", "fase", "fase_origen"])
+        df = df.rename(columns={"entidad": "Entidad", "fase": "_fase",
+                                "fase_origen": "_fase_origen"})
+        return queries.finish_phase_summary(df, filters)
+
+    def level_summary(self, filters: Filters) -> pd.DataFrame:
+        return self._by_text_column(filters, "nivel", "Nivel de participación")
+
+    def value_group_summary(self, filters: Filters) -> pd.DataFrame:
+        return self._by_text_column(filters, "grupo_valor", "Grupo de valor")
+
+    def _by_text_column(self, filters: Filters, column: str, title: str) -> pd.DataFrame:
+        df = self._counts(filters, ["entidad", column])
+        df["_sin"] = df[column] == status.SIN_ESPECIFICAR
+        df = df.sort_values(["entidad", "_sin", "Actividades", column],
+                            ascending=[True, True, False, True]).drop(columns="_sin")
+        df = df.rename(columns={"entidad": "Entidad", column: title}).reset_index(drop=True)
+        return queries.finish_by_text_column(df, filters, column, title)
+
+    # ------------------------------------ long lists: count, first rows
+
+    def _changed(self, filters: Filters) -> pd.DataFrame:
+        f = self._f(filters)
+        previo, valor = f["valor_previo"], f["valor"]
+        differs = ((f["estado_previo_k"] != f["estado_k"])
+                   | (previo.isna() != valor.isna())
+                   | (previo.notna() & valor.notna() & (previo != valor)))
+        return f[f["corte_previo"].notna() & differs]
+
+    def _first(self, f: pd.DataFrame, keys: list[str], limit: int | None) -> pd.DataFrame:
+        """The rows of ``f`` in the order of ``keys`` (entidad first, by its
+        value), the first ``limit`` only: a lexsort over integer ranks."""
+        rank = np.argsort(np.argsort(self.c.names["entidad"].astype(str), kind="stable"))
+        columns = [f[k].to_numpy() for k in reversed(keys)]
+        order = np.lexsort([*columns, rank[f["entidad_k"].to_numpy()]])
+        return f.iloc[order if limit is None else order[:limit]]
+
+    def changes_count(self, filters: Filters) -> int:
+        return len(self._changed(filters))
+
+    def changes_since_previous_cutoff(self, filters: Filters, limit: int | None = None
+                                      ) -> pd.DataFrame:
+        """Only the rows shown get their text columns (like our LIMIT)."""
+        first = self._first(self._changed(filters), ["seq", "activity_id"], limit)
+        return self.naive._changes_table(self.c.wide(first, self.naive.resolve_corte(filters)),
+                                         self.c.texts(first)[0])
+
+    def activities_count(self, filters: Filters) -> int:
+        return len(self._f(filters))
+
+    def activities_table(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+        first = self._first(self._f(filters), ["vigencia", "seq", "activity_id"], limit)
+        return self.naive._activities_table_of(
+            self.c.wide(first, self.naive.resolve_corte(filters)), *self.c.texts(first))
+
+    def first_rows(self, name: str, filters: Filters, limit: int) -> pd.DataFrame:
+        if name in ("changes_since_previous_cutoff", "activities_table"):
+            return getattr(self, name)(filters, limit=limit).reset_index(drop=True)
+        return getattr(self, name)(filters).head(limit).reset_index(drop=True)
+
+    # ------------------------------ data quality: plan-level, as the naive one
+
+    def plan_quality(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.plan_quality(filters)
+
+    def import_report(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.import_report(filters)
+
+    def import_issues(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.import_issues(filters)
+
+    def skipped_rows(self, filters: Filters) -> pd.DataFrame:
+        return self.naive.skipped_rows(filters)
+
+    def _plans(self, filters: Filters) -> tuple[pd.DataFrame, np.ndarray]:
+        p = self.naive._plans_in(filters)
+        return p, p["plan_id"].to_numpy()
+
+    def office_merges(self, filters: Filters) -> pd.DataFrame:
+        p, ids = self._plans(filters)
+        o = self.c.office_rows
+        return self.naive._office_merges_of(
+            o[np.isin(o["plan_id"].to_numpy(), ids)].merge(p, on="plan_id"))
+
+    def inferred_phases(self, filters: Filters) -> pd.DataFrame:
+        p, ids = self._plans(filters)
+        a = self.c.inferred
+        return self.naive._inferred_phases_of(
+            a[np.isin(a["plan_id"].to_numpy(), ids)].merge(p, on="plan_id"))
+
+    def import_issues_count(self, filters: Filters) -> int:
+        return self.naive.import_issues_count(filters)
+
+    def skipped_rows_count(self, filters: Filters) -> int:
+        return self.naive.skipped_rows_count(filters)
+
+    def inferred_phases_count(self, filters: Filters) -> int:
+        return int(np.isin(self.c.inferred["plan_id"].to_numpy(), self._plans(filters)[1]).sum())
 
 
 QUERY_NAMES = [name for name in dir(PandasTablero) if not name.startswith("_")

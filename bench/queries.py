@@ -7,6 +7,15 @@ the app runs them: the query function of ``data_layer`` on a fresh cursor of
 the shared read-only ``store.Database``, without Streamlit's cache (that is
 what a first visit or a filter change pays).
 
+Two pandas baselines are timed beside ours (bench/pandas_impl.py). The
+careful one (``pandas_ms``, ``pandas_ratio``, ``pandas_page_ms``,
+``pandas_page_ratio``) is timed the way a page would use it: the page filters
+the states once (``pandas_filter_ms``: at the cut-off, and up to it when the
+page draws a history), counted once in the page's time, then draws each
+figure from that frame (``pandas_ms`` of a call is that figure alone). The
+naive one (``pandas_naive_*``) filters the whole state again for every
+figure; a page's time is the sum of its calls.
+
 Two views are measured: ``nacional`` (no filter: every entity, the latest
 cut-off, the dashboard's default and its heaviest view) and ``una_entidad``
 (the first entity: what a filter change usually leads to).
@@ -51,6 +60,15 @@ LISTS = ["changes_since_previous_cutoff" + FIRST, "activities_table" + FIRST,
 # Served from per-plan roll-ups (data_layer.status: historia_plan, historia_estado)
 # when the filters select whole plans only; the pandas baseline aggregates.
 ROLLED_UP = ["progress_by_period", "states_by_period"]
+# What the careful pandas baseline draws from the states at every cut-off (its
+# page filters them once more), and what it draws from the plans alone (no
+# filtered states needed); every other call is drawn from the states at the cut-off.
+HISTORY = {"progress_by_period", "states_by_period"}
+NO_STATES = {"options:entidad", "options:vigencia", "corte_options", "options:fase",
+             "options:dependencia", "options:grupo_valor", "plan_quality", "import_report",
+             "import_issues_count", "import_issues" + FIRST, "skipped_rows_count",
+             "skipped_rows" + FIRST, "inferred_phases_count", "inferred_phases" + FIRST,
+             "office_merges"}
 
 
 @dataclass(frozen=True)
@@ -122,35 +140,54 @@ def run(db_path: Path, repeat: int = 5, pandas_repeat: int | None = None,
     result: dict = {"derived_build_s": round(build_s, 2), "views": {}}
     baseline = None
     if with_pandas:
-        from bench.pandas_impl import PandasTablero, load_tables
+        from bench.pandas_impl import CarefulTablero, PandasTablero, load_tables
 
         cursor = db.cursor()
         load_s, tables = timed(lambda: load_tables(cursor))
         cursor.close()
         pandas_build_s, baseline = timed(lambda: PandasTablero(tables))
+        careful_build_s, careful = timed(lambda: CarefulTablero(baseline))
         result["pandas_load_s"] = round(load_s, 2)
         result["pandas_build_s"] = round(pandas_build_s, 2)
-        log(f"  pandas: tablas en memoria {load_s:.1f} s, estado por corte {pandas_build_s:.1f} s")
+        result["pandas_careful_build_s"] = round(careful_build_s, 2)
+        log(f"  pandas: tablas en memoria {load_s:.1f} s, estado por corte {pandas_build_s:.1f} s,"
+            f" ayudas de la versión cuidadosa {careful_build_s:.1f} s")
     for view in all_views:
         kpis = ours(db, view, "kpis")
         pages = {page: calls_of(page, view, kpis) for page in PAGES}
         distinct = list(dict.fromkeys(call for calls in pages.values() for call in calls))
         samples: dict[str, list[float]] = {call: [] for call in distinct}
-        pandas_samples: dict[str, list[float]] = {call: [] for call in distinct}
+        naive_samples: dict[str, list[float]] = {call: [] for call in distinct}
+        careful_samples: dict[str, list[float]] = {call: [] for call in distinct}
+        filter_samples: dict[str, list[float]] = {"estado_al_corte": [], "historia": []}
         totals: dict[str, list[float]] = {page: [] for page in PAGES}
+        naive_totals: dict[str, list[float]] = {page: [] for page in PAGES}
+        careful_totals: dict[str, list[float]] = {page: [] for page in PAGES}
         for round_number in range(repeat):
-            this_round = {}
+            with_baselines = baseline is not None and round_number < (pandas_repeat or repeat)
+            this_round, naive_round = {}, {}
             for call in distinct:
                 gc.collect()
                 seconds, _ = timed(lambda call=call: ours(db, view, call))
                 samples[call].append(seconds)
                 this_round[call] = seconds
-                if baseline is not None and round_number < (pandas_repeat or repeat):
+                if with_baselines:
                     gc.collect()
                     seconds, _ = timed(lambda call=call: theirs(baseline, view, call))
-                    pandas_samples[call].append(seconds)
+                    naive_samples[call].append(seconds)
+                    naive_round[call] = seconds
             for page, calls in pages.items():
                 totals[page].append(sum(this_round[call] for call in calls))
+                if with_baselines:
+                    naive_totals[page].append(sum(naive_round[call] for call in calls))
+            if with_baselines:
+                careful_round = careful_page_times(careful, view, distinct)
+                for name in filter_samples:
+                    filter_samples[name].append(careful_round[name])
+                for call in distinct:
+                    careful_samples[call].append(careful_round[call])
+                for page, calls in pages.items():
+                    careful_totals[page].append(careful_page_total(careful_round, calls))
         entry = {
             "filters": view.filters.describe(),
             "page_queries_ms": {page: median_ms(totals[page]) for page in PAGES},
@@ -158,29 +195,73 @@ def run(db_path: Path, repeat: int = 5, pandas_repeat: int | None = None,
             "calls": pages,
         }
         if baseline is not None:
-            entry["pandas_ms"] = {call: median_ms(pandas_samples[call]) for call in distinct}
-            entry["pandas_ratio"] = {
-                call: round(entry["pandas_ms"][call] / max(entry["query_ms"][call], 0.05), 1)
-                for call in distinct}
+            entry["pandas_ms"] = {call: median_ms(careful_samples[call]) for call in distinct}
+            entry["pandas_ratio"] = ratios(entry["pandas_ms"], entry["query_ms"])
+            entry["pandas_naive_ms"] = {call: median_ms(naive_samples[call]) for call in distinct}
+            entry["pandas_naive_ratio"] = ratios(entry["pandas_naive_ms"], entry["query_ms"])
+            entry["pandas_filter_ms"] = {name: median_ms(values)
+                                         for name, values in filter_samples.items()}
+            entry["pandas_page_ms"] = {page: median_ms(careful_totals[page]) for page in PAGES}
+            entry["pandas_page_ratio"] = ratios(entry["pandas_page_ms"], entry["page_queries_ms"])
+            entry["pandas_naive_page_ms"] = {page: median_ms(naive_totals[page])
+                                             for page in PAGES}
+            entry["pandas_naive_page_ratio"] = ratios(entry["pandas_naive_page_ms"],
+                                                      entry["page_queries_ms"])
         result["views"][view.name] = entry
         log(f"  {view.name}: " + ", ".join(f"{p} {ms:.0f} ms"
                                             for p, ms in entry["page_queries_ms"].items()))
     return result
 
 
-def compare(db_path: Path, filters_list: list[Filters]) -> list[str]:
-    """Differences between ours and the pandas baseline (empty: same figures)."""
-    from bench.pandas_impl import PandasTablero, load_tables
+def ratios(theirs_ms: dict[str, float], ours_ms: dict[str, float]) -> dict[str, float]:
+    """Each pandas time ÷ ours (ours floored at 0.05 ms)."""
+    return {key: round(ms / max(ours_ms[key], 0.05), 1) for key, ms in theirs_ms.items()}
+
+
+def careful_page_times(careful, view: View, calls: list[str]) -> dict[str, float]:
+    """One round of the careful baseline on one view (seconds): the filtering
+    of the states at the cut-off (``estado_al_corte``) and up to it
+    (``historia``), each done once, then every call drawn from them."""
+    page_view = careful.view(view.filters)
+    gc.collect()
+    out = {"estado_al_corte": timed(lambda: page_view.frame)[0]}
+    gc.collect()
+    out["historia"] = timed(lambda: page_view.history)[0]
+    for call in calls:
+        gc.collect()
+        out[call] = timed(lambda call=call: theirs(page_view, view, call))[0]
+    return out
+
+
+def careful_page_total(times: dict[str, float], calls: list[str]) -> float:
+    """A page of the careful baseline: its filtering once, then its figures."""
+    total = sum(times[call] for call in calls)
+    if any(call not in NO_STATES for call in calls):
+        total += times["estado_al_corte"]
+    if any(call in HISTORY for call in calls):
+        total += times["historia"]
+    return total
+
+
+def compare(db_path: Path, filters_list: list[Filters], careful: bool = False) -> list[str]:
+    """Differences between ours and the pandas baseline (empty: same figures):
+    the naive one, or with ``careful`` the careful one (one fresh view per
+    Filters, every call of every page drawn from it)."""
+    from bench.pandas_impl import CarefulTablero, PandasTablero, load_tables
 
     db = store.Database(db_path)
     cursor = db.cursor()
     baseline = PandasTablero(load_tables(cursor))
     cursor.close()
+    careful_baseline = CarefulTablero(baseline) if careful else None
     problems = []
     for filters in filters_list:
         view = View("comparar", filters)
+        page_view = careful_baseline.view(filters) if careful_baseline is not None else None
         for call in dict.fromkeys(c for page in PAGES for c in SIDEBAR + PAGES[page]):
-            mine, other = ours(db, view, call), theirs(baseline, view, call)
+            other = (theirs(page_view, view, call) if page_view is not None
+                     else theirs(baseline, view, call))
+            mine = ours(db, view, call)
             problem = _difference(mine, other)
             if problem:
                 problems.append(f"{call} con {filters}: {problem}")
