@@ -30,6 +30,7 @@ PAGES = {
     "fases": "pages/fases.py",
     "actividades": "pages/actividades.py",
     "calidad": "pages/calidad.py",
+    "presentacion": "pages/presentacion.py",
 }
 
 

@@ -453,6 +453,9 @@ class PandasTablero:
     def inferred_phases_count(self, filters: Filters) -> int:
         return len(self.inferred_phases(filters))
 
+    def office_merges_count(self, filters: Filters) -> int:
+        return len(self.office_merges(filters))
+
     # ------------------------------------------------------ data quality
 
     def _plans_in(self, filters: Filters) -> pd.DataFrame:
@@ -1085,6 +1088,9 @@ class CarefulView:
     def _plans(self, filters: Filters) -> tuple[pd.DataFrame, np.ndarray]:
         p = self.naive._plans_in(filters)
         return p, p["plan_id"].to_numpy()
+
+    def office_merges_count(self, filters: Filters) -> int:
+        return len(self.office_merges(filters))
 
     def office_merges(self, filters: Filters) -> pd.DataFrame:
         p, ids = self._plans(filters)

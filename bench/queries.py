@@ -30,6 +30,7 @@ import pandas as pd
 
 from bench.common import median_ms, timed
 from data_layer import quality, queries, store
+from data_layer.report import content
 from data_layer.filters import Filters
 
 # A long list is shown as its first ui.tables.MAX_ROWS rows (the query with a
@@ -48,7 +49,12 @@ PAGES: dict[str, list[str]] = {
     "actividades": ["activities_count", "activities_table" + FIRST],
     "calidad": ["plan_quality", "import_report", "import_issues_count", "import_issues" + FIRST,
                 "skipped_rows_count", "skipped_rows" + FIRST, "inferred_phases_count",
-                "inferred_phases" + FIRST, "office_merges"],
+                "inferred_phases" + FIRST, "office_merges_count", "office_merges" + FIRST],
+    # Rendición de cuentas: what data_layer.report.content.build runs (and, up
+    # to content.LIST_LIMIT activities in view, the whole table of activities
+    # its three lists come from: see calls_of).
+    "presentacion": ["entity_comparison", "states_summary", "semaforo_summary", "phase_summary",
+                     "office_ranking", "progress_by_period", "import_report"],
 }
 # Aggregates over every activity in view (as opposed to queries that list rows,
 # whose time is mostly building the rows of the answer).
@@ -68,7 +74,7 @@ NO_STATES = {"options:entidad", "options:vigencia", "corte_options", "options:fa
              "options:dependencia", "options:grupo_valor", "plan_quality", "import_report",
              "import_issues_count", "import_issues" + FIRST, "skipped_rows_count",
              "skipped_rows" + FIRST, "inferred_phases_count", "inferred_phases" + FIRST,
-             "office_merges"}
+             "office_merges_count", "office_merges" + FIRST}
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,9 @@ def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[st
     calls = SIDEBAR + PAGES[page]
     if page == "resumen" and kpis is not None and int(kpis["entidades"].iloc[0]) <= 1:
         calls = [c for c in calls if c != "entity_comparison"]  # drawn only to compare
+    if page == "presentacion" and kpis is not None \
+            and int(kpis["Actividades"].iloc[0]) <= content.LIST_LIMIT:
+        calls = calls + ["activities_table"]  # the lists: every activity in view
     return calls
 
 
