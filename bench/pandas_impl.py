@@ -32,7 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from data_layer import queries, status
+from data_layer import queries, status, totals
 from data_layer.filters import Filters
 from data_layer.model import PHASES
 
@@ -353,6 +353,14 @@ class PandasTablero:
             "_id": changed["activity_id"].to_numpy(), "_seq": changed["seq"].to_numpy()})
         df = df.sort_values(["Entidad", "_seq", "_id"]).drop(columns="_seq")
         return queries.finish_changes(df.reset_index(drop=True))
+
+    def lowest_offices(self, filters: Filters, count: int) -> pd.DataFrame:
+        ranking = self.office_ranking(filters)
+        followed = ranking[ranking["Sin seguimiento"] < ranking["Actividades"]]
+        return followed.head(count).reset_index(drop=True)
+
+    def states_by_cutoff(self, filters: Filters) -> pd.DataFrame:
+        return totals.states_by_cutoff(self.states_by_period(filters))
 
     def office_ranking(self, filters: Filters) -> pd.DataFrame:
         f = self.relation(filters)
@@ -996,6 +1004,14 @@ class CarefulView:
         df = df.sort_values(["Entidad", "Vigencia", "_plan", "_corte", "_estado"],
                             na_position="last").reset_index(drop=True)
         return queries.finish_states_by_period(df, self.naive.period_labels())
+
+    def lowest_offices(self, filters: Filters, count: int) -> pd.DataFrame:
+        ranking = self.office_ranking(filters)
+        followed = ranking[ranking["Sin seguimiento"] < ranking["Actividades"]]
+        return followed.head(count).reset_index(drop=True)
+
+    def states_by_cutoff(self, filters: Filters) -> pd.DataFrame:
+        return totals.states_by_cutoff(self.states_by_period(filters))
 
     def office_ranking(self, filters: Filters) -> pd.DataFrame:
         """Grouped by office list first, then each list's offices (as ours)."""

@@ -37,11 +37,14 @@ from data_layer.filters import Filters
 # LIMIT) plus a count; the whole list is read only for a download.
 FIRST = ":primeras"
 SHOWN_ROWS = 1_000  # = ui.tables.MAX_ROWS (not imported: ui needs Streamlit)
+RESUMEN_OFFICES = 5  # the offices Resumen charts (pages/resumen.py)
+NAMED_LINES = 8  # = ui.charts.NAMED_LINES: more entities, Avance sums them per cut-off
 SIDEBAR = ["options:entidad", "options:vigencia", "corte_options", "options:fase",
            "options:dependencia", "options:grupo_valor", "kpis"]
 PAGES: dict[str, list[str]] = {
     "resumen": ["entity_comparison", "states_summary", "semaforo_summary", "progress_by_period",
-                "office_ranking"],
+                "lowest_offices"],
+    # states_by_period, or states_by_cutoff for more than 8 entities (calls_of)
     "avance": ["progress_by_period", "states_by_period", "changes_count",
                "changes_since_previous_cutoff" + FIRST],
     "dependencias": ["office_ranking"],
@@ -69,7 +72,7 @@ ROLLED_UP = ["progress_by_period", "states_by_period"]
 # What the careful pandas baseline draws from the states at every cut-off (its
 # page filters them once more), and what it draws from the plans alone (no
 # filtered states needed); every other call is drawn from the states at the cut-off.
-HISTORY = {"progress_by_period", "states_by_period"}
+HISTORY = {"progress_by_period", "states_by_period", "states_by_cutoff"}
 NO_STATES = {"options:entidad", "options:vigencia", "corte_options", "options:fase",
              "options:dependencia", "options:grupo_valor", "plan_quality", "import_report",
              "import_issues_count", "import_issues" + FIRST, "skipped_rows_count",
@@ -93,6 +96,8 @@ class View:
             return "options", (Filters() if field == "entidad" else self.scope, field)
         if call == "corte_options":
             return "corte_options", (self.scope,)
+        if call == "lowest_offices":
+            return "lowest_offices", (self.filters, RESUMEN_OFFICES)
         if call.endswith(FIRST):
             name = call.removesuffix(FIRST)
             drill = (None,) if name == "activities_table" else ()  # no clicked bar
@@ -115,6 +120,8 @@ def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[st
     calls = SIDEBAR + PAGES[page]
     if page == "resumen" and kpis is not None and int(kpis["entidades"].iloc[0]) <= 1:
         calls = [c for c in calls if c != "entity_comparison"]  # drawn only to compare
+    if page == "avance" and kpis is not None and int(kpis["entidades"].iloc[0]) > NAMED_LINES:
+        calls = [("states_by_cutoff" if c == "states_by_period" else c) for c in calls]
     if page == "presentacion" and kpis is not None \
             and int(kpis["Actividades"].iloc[0]) <= content.LIST_LIMIT:
         calls = calls + ["activities_table"]  # the lists: every activity in view

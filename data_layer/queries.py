@@ -491,6 +491,39 @@ STATES_BY_PERIOD_PLANS_SQL = """
 """
 
 
+def states_by_cutoff(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """:func:`states_by_period` summed over its entities, one row per (cut-off
+    date, estado): exactly ``totals.states_by_cutoff(states_by_period(…))``,
+    summed in SQL (at national scale the per-entity table is 31.000 rows to
+    label and drill; the chart of many entities only draws the totals)."""
+    if _plans_only(filters):
+        where, params = filters.to_where(plan_level=True)
+        df = run(con, STATES_BY_CUTOFF_SQL.replace("__FILAS__", STATES_BY_PERIOD_PLANS_SQL)
+                 .replace("__DERIVADOS__", derived(con)).replace("__WHERE__", where),
+                 params | {"corte": resolve_corte(con, filters)})
+    else:
+        df = filtered(con, filters, ", filas AS (" + STATES_BY_PERIOD_SQL + ") "
+                      + STATES_BY_CUTOFF_SQL.replace("WITH filas AS (__FILAS__)", ""),
+                      cortes=status.CORTES_DEL_PLAN)
+    from data_layer import totals  # it builds on this module
+
+    # Each row stands for its (cut-off, state) with the first plan's labels, as
+    # totals.states_by_cutoff takes them ("first" in the query's order).
+    return totals.states_by_cutoff(finish_states_by_period(df, period_labels(con)))
+
+
+# Per (cut-off date, state): the total, on the row of the first plan in the
+# order of states_by_period (entidad, vigencia).
+STATES_BY_CUTOFF_SQL = """
+        WITH filas AS (__FILAS__)
+        SELECT "Entidad", "Vigencia", _plan, _corte, _estado,
+               sum("Actividades") OVER (PARTITION BY _corte, _estado) AS "Actividades"
+        FROM filas
+        QUALIFY row_number() OVER (PARTITION BY _corte, _estado
+                                   ORDER BY "Entidad", "Vigencia" NULLS LAST) = 1
+"""
+
+
 def finish_states_by_period(df: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     df["_orden"] = df["_estado"].map({code: n for n, code in enumerate(status.ESTADOS)})
     df = df.sort_values(["Entidad", "Vigencia", "_corte", "_orden"]).drop(columns="_orden")
@@ -577,16 +610,31 @@ def finish_changes(df: pd.DataFrame) -> pd.DataFrame:
 def office_ranking(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per (entidad, dependencia), the least advanced first. An activity
     with several offices counts once for each of them."""
+    return finish_office_ranking(_office_rows(con, filters, OFFICE_RANKING_SQL), filters)
+
+
+def lowest_offices(con: duckdb.DuckDBPyConnection, filters: Filters, count: int
+                   ) -> pd.DataFrame:
+    """The first ``count`` rows of :func:`office_ranking` with at least one
+    activity followed up (what Resumen charts): the same rows, without
+    finishing the thousands of others at national scale."""
+    clause, params = limit_clause(count)
+    sql = (f'SELECT * FROM ({OFFICE_RANKING_SQL}) WHERE "Sin seguimiento" < "Actividades"'
+           f"{_OFFICE_ORDER}{clause}")
+    return finish_office_ranking(_office_rows(con, filters, sql, params), filters)
+
+
+def _office_rows(con: duckdb.DuckDBPyConnection, filters: Filters, select: str,
+                 extra: dict[str, object] | None = None) -> pd.DataFrame:
+    """``select`` over ``por_dependencia``: (entidad, estado, n, nv, sv, dependencia)."""
     where, params = filters.to_where()
     corte = _rollup_corte(con, filters)  # estado is the only column it keeps
     if corte is None:
-        df = filtered(con, filters, ", g AS (SELECT plan_id, oficinas, estado, count(*) AS n, "
-                      "count(valor) AS nv, sum(valor) AS sv FROM f GROUP BY ALL), "
-                      + OFFICE_LISTS_SQL + OFFICE_RANKING_SQL)
-    else:
-        df = run(con, OFFICE_ROLLUP_SQL.replace("__DERIVADOS__", derived(con))
-                 .replace("__WHERE__", where) + OFFICE_RANKING_SQL, params | {"corte": corte})
-    return finish_office_ranking(df, filters)
+        return filtered(con, filters, ", g AS (SELECT plan_id, oficinas, estado, count(*) AS n, "
+                        "count(valor) AS nv, sum(valor) AS sv FROM f GROUP BY ALL), "
+                        + OFFICE_LISTS_SQL + select, extra_params=extra)
+    return run(con, OFFICE_ROLLUP_SQL.replace("__DERIVADOS__", derived(con))
+               .replace("__WHERE__", where) + select, params | (extra or {}) | {"corte": corte})
 
 
 # Grouped by list of offices first (activities share a few lists), then the
@@ -605,12 +653,14 @@ OFFICE_ROLLUP_SQL = """
             JOIN __DERIVADOS__.plan_dim p ON p.plan_id = c.plan_id
             WHERE c.corte = CAST($corte AS DATE) AND __WHERE__)
 """
-OFFICE_RANKING_SQL = f"""
-        SELECT entidad AS "Entidad", dependencia AS "Dependencia", {_SUMS}
-        FROM por_dependencia GROUP BY entidad, dependencia
+_OFFICE_ORDER = """
         ORDER BY "Avance promedio (%)" ASC NULLS LAST, "Vencidas" DESC, "Sin reporte" DESC,
                  "Dependencia", "Entidad"
 """
+OFFICE_RANKING_SQL = f"""
+        SELECT entidad AS "Entidad", dependencia AS "Dependencia", {_SUMS}
+        FROM por_dependencia GROUP BY entidad, dependencia
+        {_OFFICE_ORDER}"""
 
 
 def finish_office_ranking(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -41,8 +41,11 @@ with layout.guard("el avance por trimestre"):
 
     st.subheader("Estado de las actividades en cada corte", anchor=False)
     legend.show_estados()
-    by_state = data.load(queries.states_by_period, filters)
-    if note := charts.summed_note(by_state):
+    entities = int(view.kpis["entidades"])
+    # Many entities: the chart draws totals per cut-off, summed by the query.
+    by_state = data.load(queries.states_by_cutoff if entities > charts.NAMED_LINES
+                         else queries.states_by_period, filters)
+    if note := charts.summed_note(entities):
         st.caption(note)
     drilldown.chart(charts.states_by_period(by_state), "avance_estados", filters)
 

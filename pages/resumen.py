@@ -96,11 +96,11 @@ with layout.guard("el resumen"):
                      icon=":material/arrow_forward:")
     with right:
         st.subheader("Dependencias con menor avance", anchor=False)
-        offices, _left_out = charts.followed_up(data.load(queries.office_ranking, filters))
+        offices = data.load(queries.lowest_offices, filters, 5)
         if offices.empty:
             st.info("Aún no hay dependencias con seguimiento al corte elegido.")
         else:
-            drilldown.chart(charts.ranking(offices.head(5), "Dependencia", filters.umbrales,
+            drilldown.chart(charts.ranking(offices, "Dependencia", filters.umbrales,
                                            compact=True), "resumen_dependencias", filters)
         st.page_link("pages/dependencias.py", label="Ver todas las dependencias",
                      icon=":material/arrow_forward:")

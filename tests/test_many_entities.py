@@ -243,3 +243,32 @@ def test_a_click_on_a_national_bar_lists_the_first_rows_and_downloads_all(
     every = data.later(queries.activities_table, filters, biggest["_filtro"])()
     assert len(every) == total
     assert list(every["_id"][:100]) == list(shown["_id"])
+
+
+def test_states_by_cutoff_sums_in_sql_what_the_chart_summed(many, db_path):
+    """Avance draws the totals per cut-off for many entities from
+    queries.states_by_cutoff: the very table totals.states_by_cutoff makes of
+    the per-entity rows, on whole plans and within them."""
+    for path in (many, db_path):
+        with closing(store.Database(path).cursor()) as con:
+            phases = queries.options(con, Filters(), "fase")
+            cortes = list(queries.corte_options(con, Filters())["_corte"])
+            views = [Filters(), Filters(corte=cortes[-1]), Filters(fase=tuple(phases[:2])),
+                     Filters(estado=("vencida",), texto="a"),
+                     Filters(vigencia=(queries.options(con, Filters(), "vigencia")[0],))]
+            for filters in views:
+                expected = totals.states_by_cutoff(queries.states_by_period(con, filters))
+                pd.testing.assert_frame_equal(queries.states_by_cutoff(con, filters), expected,
+                                              obj=str(filters))
+
+
+def test_avance_draws_the_summed_states(many, monkeypatch):
+    monkeypatch.setenv("TABLERO_DB", str(many))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at.switch_page("pages/avance.py").run()
+    assert not at.exception and not at.error
+    assert [c.value for c in at.caption if c.value.startswith("Las barras suman")] == [
+        f"Las barras suman las {ENTITIES} entidades elegidas; la tabla trae cada entidad. "
+        f"Elija hasta {charts.NAMED_LINES} entidades en la barra lateral para compararlas en "
+        "la gráfica."] * 2

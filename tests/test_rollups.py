@@ -257,3 +257,17 @@ def test_the_dashboard_brings_an_old_file_up_to_date(tmp_path, db_path, monkeypa
     assert sql.stored_version(path) == status.DERIVED_VERSION
     assert [m.value for m in at.metric][0] == str(queries.kpis(
         store.Database(path).cursor(), Filters()).iloc[0]["Actividades"])
+
+
+@pytest.mark.parametrize("which", ["conftest", "sample"])
+def test_lowest_offices_are_the_first_followed_up_rows_of_the_ranking(which, db_path, sample):
+    con = store.Database(db_path if which == "conftest" else sample).cursor()
+    for filters in _views(con)[:12]:
+        ranking = queries.office_ranking(con, filters)
+        followed = ranking[ranking["Sin seguimiento"] < ranking["Actividades"]]
+        for count in (1, 5):
+            pd.testing.assert_frame_equal(queries.lowest_offices(con, filters, count),
+                                          followed.head(count).reset_index(drop=True),
+                                          check_dtype=False,  # an empty one: object or str
+                                          obj=f"{filters} {count}")
+    con.close()

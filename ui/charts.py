@@ -135,11 +135,13 @@ def _too_many(df: pd.DataFrame) -> bool:
     return totals.entities(df) > NAMED_LINES
 
 
-def summed_note(df: pd.DataFrame) -> str | None:
-    """What a chart of totals says when the filters select many entities."""
-    if not _too_many(df):
+def summed_note(df: pd.DataFrame | int) -> str | None:
+    """What a chart of totals says when the filters select many entities
+    (``df``: the per-entity rows, or how many entities were summed)."""
+    count = df if isinstance(df, int) else totals.entities(df)
+    if count <= NAMED_LINES:
         return None
-    return (f"Las barras suman las {es_co.integer(totals.entities(df))} entidades elegidas; la "
+    return (f"Las barras suman las {es_co.integer(count)} entidades elegidas; la "
             "tabla trae cada entidad. Elija hasta "
             f"{NAMED_LINES} entidades en la barra lateral para compararlas en la gráfica.")
 
