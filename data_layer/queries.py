@@ -201,15 +201,23 @@ STATES_SUMMARY_SQL = """
 
 
 def finish_states_summary(df: pd.DataFrame) -> pd.DataFrame:
-    entities = sorted(df["Entidad"].unique())
-    grid = pd.DataFrame([(e, s) for e in entities for s in status.ESTADOS],
-                        columns=["Entidad", "_estado"])
-    df = grid.merge(df, how="left", on=["Entidad", "_estado"]).fillna({"Actividades": 0})
-    df["Actividades"] = df["Actividades"].astype(int)
+    df = _every_pair(df, "_estado", status.ESTADOS)
     seen = df.groupby("_estado")["Actividades"].transform("sum") > 0
     df = df[(df["_estado"] != "sin_seguimiento") | seen].reset_index(drop=True)
     df.insert(1, "Estado", df["_estado"].map(status.ESTADO_LABELS))
     return add_drill(df, {"entidad": "Entidad", "estado": "_estado"})
+
+
+def _every_pair(df: pd.DataFrame, column: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """``df`` (Entidad, ``column``, Actividades) with a row for every entity and
+    code, in that order (entities sorted, codes as given), zeros kept."""
+    entities = sorted(df["Entidad"].unique())
+    index = pd.MultiIndex.from_product([pd.Index(entities, dtype="str"),
+                                        pd.Index(codes, dtype="str")],
+                                       names=["Entidad", column])
+    counts = (df.set_index(["Entidad", column])["Actividades"].astype("int64")
+              .reindex(index, fill_value=0))
+    return counts.reset_index()
 
 
 def semaforo_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -225,11 +233,7 @@ SEMAFORO_SUMMARY_SQL = """
 
 
 def finish_semaforo_summary(df: pd.DataFrame) -> pd.DataFrame:
-    entities = sorted(df["Entidad"].unique())
-    grid = pd.DataFrame([(e, c) for e in entities for c in semaforo.COLORS],
-                        columns=["Entidad", "_semaforo"])
-    df = grid.merge(df, how="left", on=["Entidad", "_semaforo"]).fillna({"Actividades": 0})
-    df["Actividades"] = df["Actividades"].astype(int)
+    df = _every_pair(df, "_semaforo", semaforo.COLORS)
     df.insert(1, "Semáforo", df["_semaforo"].map(semaforo.label))
     return add_drill(df, {"entidad": "Entidad", "semaforo": "_semaforo"})
 
@@ -458,11 +462,12 @@ def finish_progress_by_period(df: pd.DataFrame, labels: pd.DataFrame) -> pd.Data
     if df["Ejecutado sobre planeado (%)"].isna().all():
         df = df.drop(columns="Ejecutado sobre planeado (%)")
     df = _with_period_labels(df, labels)
-    fixed = {"entidad": "Entidad", "vigencia": "Vigencia", "corte": "_corte"}
-    df["_filtro_programadas"] = add_drill(df, fixed, {"vence_hasta_corte": True})["_filtro"]
-    cumplidas = add_drill(df, fixed, {"estado": "cumplida"})
-    df["_filtro_cumplidas"] = cumplidas["_filtro"]
-    df["_filtro"] = add_drill(df, fixed, {"con_avance": True})["_filtro"]
+    keys = {"entidad": "Entidad", "vigencia": "Vigencia", "corte": "_corte"}
+    if df.empty:
+        df["_filtro_programadas"] = df["_filtro_cumplidas"] = df["_filtro"] = []
+        return df.drop(columns="_plan")
+    (df["_filtro_programadas"], df["_filtro_cumplidas"], df["_filtro"]) = drill_texts(
+        df, keys, [{"vence_hasta_corte": True}, {"estado": "cumplida"}, {"con_avance": True}])
     return df.drop(columns="_plan")
 
 
@@ -931,27 +936,38 @@ def add_drill(df: pd.DataFrame, keys: Mapping[str, str],
     is written as JSON once and the texts are joined column-wise, in Arrow.
     Gives the very same text (tests/test_bench.py)."""
     df = df.copy()
-    if df.empty:
-        df["_filtro"] = []
-        return df
-    parts: dict[str, object] = {key: _json(value) for key, value in (fixed or {}).items()}
+    df["_filtro"] = drill_texts(df, keys, [fixed or {}])[0] if len(df) else []
+    return df
+
+
+def drill_texts(df: pd.DataFrame, keys: Mapping[str, str],
+                variants: list[Mapping[str, object]]) -> list[pd.Series]:
+    """The ``_filtro`` text of every row of ``df`` for each set of fixed
+    conditions in ``variants`` (one column each; the keys' JSON is written
+    once for all of them)."""
+    columns: dict[str, pa.Array] = {}
     for key, column in keys.items():
         codes, uniques = pd.factorize(df[column], use_na_sentinel=False)
         texts = pa.array([_json_any(value) for value in uniques], type=pa.string())
-        parts[key] = pc.take(texts, pa.array(codes))
-    pieces: list[object] = []
-    for number, key in enumerate(sorted(parts)):
-        pieces.append(pa.scalar(("{" if number == 0 else ", ")
-                                + json.dumps(key, ensure_ascii=False) + ": "))
-        value = parts[key]
-        pieces.append(pa.scalar(value) if isinstance(value, str) else value)
-    pieces.append(pa.scalar("}"))
-    if not any(isinstance(piece, pa.Array) for piece in pieces):  # only fixed conditions
-        df["_filtro"] = "".join(piece.as_py() for piece in pieces)
-        return df
-    joined = pc.binary_join_element_wise(*pieces, "")
-    df["_filtro"] = pd.Series(pd.array(joined, dtype="str"), index=df.index)
-    return df
+        columns[key] = pc.take(texts, pa.array(codes))
+    out = []
+    for fixed in variants:
+        parts: dict[str, object] = {key: _json(value) for key, value in fixed.items()}
+        parts |= columns
+        pieces: list[object] = []
+        for number, key in enumerate(sorted(parts)):
+            pieces.append(pa.scalar(("{" if number == 0 else ", ")
+                                    + json.dumps(key, ensure_ascii=False) + ": "))
+            value = parts[key]
+            pieces.append(pa.scalar(value) if isinstance(value, str) else value)
+        pieces.append(pa.scalar("}"))
+        if not any(isinstance(piece, pa.Array) for piece in pieces):  # fixed conditions only
+            text = "".join(piece.as_py() for piece in pieces)
+            out.append(pd.Series([text] * len(df), index=df.index, dtype="str"))
+            continue
+        joined = pc.binary_join_element_wise(*pieces, "")
+        out.append(pd.Series(pd.array(joined, dtype="str"), index=df.index))
+    return out
 
 
 @functools.lru_cache(maxsize=1 << 16, typed=True)
