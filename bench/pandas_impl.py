@@ -362,6 +362,12 @@ class PandasTablero:
     def states_by_cutoff(self, filters: Filters) -> pd.DataFrame:
         return totals.states_by_cutoff(self.states_by_period(filters))
 
+    def states_totals(self, filters: Filters) -> pd.DataFrame:
+        return totals.states(self.states_summary(filters))
+
+    def semaforo_totals(self, filters: Filters) -> pd.DataFrame:
+        return totals.semaforo_colours(self.semaforo_summary(filters))
+
     def office_ranking(self, filters: Filters) -> pd.DataFrame:
         f = self.relation(filters)
         exploded = f[["entidad", "dependencias_lista", "valor", "estado"]].explode(
@@ -1012,6 +1018,12 @@ class CarefulView:
 
     def states_by_cutoff(self, filters: Filters) -> pd.DataFrame:
         return totals.states_by_cutoff(self.states_by_period(filters))
+
+    def states_totals(self, filters: Filters) -> pd.DataFrame:
+        return totals.states(self.states_summary(filters))
+
+    def semaforo_totals(self, filters: Filters) -> pd.DataFrame:
+        return totals.semaforo_colours(self.semaforo_summary(filters))
 
     def office_ranking(self, filters: Filters) -> pd.DataFrame:
         """Grouped by office list first, then each list's offices (as ours)."""

@@ -44,7 +44,8 @@ SIDEBAR = ["options:entidad", "options:vigencia", "corte_options", "options:fase
 PAGES: dict[str, list[str]] = {
     "resumen": ["entity_comparison", "states_summary", "semaforo_summary", "progress_by_period",
                 "lowest_offices"],
-    # states_by_period, or states_by_cutoff for more than 8 entities (calls_of)
+    # states_by_period, or states_by_cutoff for more than 8 entities; Resumen's
+    # states and colours likewise (calls_of)
     "avance": ["progress_by_period", "states_by_period", "changes_count",
                "changes_since_previous_cutoff" + FIRST],
     "dependencias": ["office_ranking"],
@@ -120,8 +121,11 @@ def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[st
     calls = SIDEBAR + PAGES[page]
     if page == "resumen" and kpis is not None and int(kpis["entidades"].iloc[0]) <= 1:
         calls = [c for c in calls if c != "entity_comparison"]  # drawn only to compare
-    if page == "avance" and kpis is not None and int(kpis["entidades"].iloc[0]) > NAMED_LINES:
-        calls = [("states_by_cutoff" if c == "states_by_period" else c) for c in calls]
+    if kpis is not None and int(kpis["entidades"].iloc[0]) > NAMED_LINES and page in (
+            "resumen", "avance"):  # the charts of many entities: totals, summed by the query
+        summed = {"states_by_period": "states_by_cutoff", "states_summary": "states_totals",
+                  "semaforo_summary": "semaforo_totals"}
+        calls = [summed.get(c, c) for c in calls]
     if page == "presentacion" and kpis is not None \
             and int(kpis["Actividades"].iloc[0]) <= content.LIST_LIMIT:
         calls = calls + ["activities_table"]  # the lists: every activity in view

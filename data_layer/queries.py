@@ -208,6 +208,32 @@ def finish_states_summary(df: pd.DataFrame) -> pd.DataFrame:
     return add_drill(df, {"entidad": "Entidad", "estado": "_estado"})
 
 
+def states_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """:func:`states_summary` summed over its entities, one row per state:
+    exactly ``totals.states(states_summary(…))``, counted in SQL (what the
+    chart of many entities draws, without 6.000 rows per entity and state)."""
+    from data_layer import totals  # it builds on this module
+
+    df = summed(con, filters, (), _OVER_ENTITIES.format(column="estado", key="_estado"))
+    return totals.states(finish_states_summary(df))
+
+
+def semaforo_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """:func:`semaforo_summary` summed over its entities, one row per colour:
+    exactly ``totals.semaforo_colours(semaforo_summary(…))``, counted in SQL."""
+    from data_layer import totals
+
+    df = summed(con, filters, ("semaforo",),
+                _OVER_ENTITIES.format(column="semaforo", key="_semaforo"))
+    return totals.semaforo_colours(finish_semaforo_summary(df))
+
+
+# One pseudo-entity holding every count (the totals name no entity).
+_OVER_ENTITIES = """
+        SELECT '' AS "Entidad", {column} AS {key}, sum(n) AS "Actividades" FROM g GROUP BY ALL
+"""
+
+
 def _every_pair(df: pd.DataFrame, column: str, codes: tuple[str, ...]) -> pd.DataFrame:
     """``df`` (Entidad, ``column``, Actividades) with a row for every entity and
     code, in that order (entities sorted, codes as given), zeros kept."""
@@ -347,17 +373,17 @@ def summed(con: duckdb.DuckDBPyConnection, filters: Filters, keys: tuple[str, ..
     """``select`` over ``g`` grouped by ``keys`` (see above)."""
     found = _rollup(con, filters, keys)
     if found is None:
-        columns = ", ".join(_activity_key(key) for key in keys)
+        columns = "".join(f"{_activity_key(key)}, " for key in keys)
         return filtered(con, filters, f""", g AS (
-            SELECT {columns}, estado, count(*) AS n, count(valor) AS nv, sum(valor) AS sv,
+            SELECT {columns}estado, count(*) AS n, count(valor) AS nv, sum(valor) AS sv,
                    max(fecha_lectura) AS ml
             FROM f GROUP BY ALL) {select}""")
     corte, conjunto = found
     where, params = filters.to_where()  # its columns are those of c and p
-    columns = ", ".join(_ROLLUP_KEYS.get(key, f"c.{key}") for key in keys)
+    columns = "".join(f"{_ROLLUP_KEYS.get(key, f'c.{key}')}, " for key in keys)
     sql = f"""
         WITH g AS (
-            SELECT {columns}, c.estado, sum(c.n) AS n, sum(c.nv) AS nv, sum(c.sv) AS sv,
+            SELECT {columns}c.estado, sum(c.n) AS n, sum(c.nv) AS nv, sum(c.sv) AS sv,
                    max(c.ml) AS ml
             FROM __DERIVADOS__.cubo c JOIN __DERIVADOS__.plan_dim p ON p.plan_id = c.plan_id
             WHERE c.corte = CAST($corte AS DATE) AND c.conjunto = $conjunto AND __WHERE__

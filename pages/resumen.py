@@ -66,16 +66,20 @@ with layout.guard("el resumen"):
     with left:
         st.subheader("Estado de las actividades", anchor=False)
         legend.show_estados()
-        states = data.load(queries.states_summary, filters)
-        if note := charts.summed_note(states):
+        # Many entities: the charts draw totals, counted by the query.
+        entities = int(view.kpis["entidades"])
+        many = entities > charts.NAMED_LINES
+        states = data.load(queries.states_totals if many else queries.states_summary, filters)
+        if note := charts.summed_note(entities):
             st.caption(note)
         drilldown.chart(charts.states(states),
                         "resumen_estados", filters)
     with right:
         st.subheader("Semáforo del avance", anchor=False)
         legend.show_semaforo(filters.umbrales)
-        colours = data.load(queries.semaforo_summary, filters)
-        if note := charts.summed_note(colours):
+        colours = data.load(queries.semaforo_totals if many else queries.semaforo_summary,
+                            filters)
+        if note := charts.summed_note(entities):
             st.caption(note)
         drilldown.chart(charts.semaforo_counts(colours),
                         "resumen_semaforo", filters)

@@ -272,3 +272,23 @@ def test_avance_draws_the_summed_states(many, monkeypatch):
         f"Las barras suman las {ENTITIES} entidades elegidas; la tabla trae cada entidad. "
         f"Elija hasta {charts.NAMED_LINES} entidades en la barra lateral para compararlas en "
         "la gráfica."] * 2
+
+
+def test_state_and_colour_totals_are_summed_in_sql(many, db_path):
+    """Resumen draws the totals of many entities from queries.states_totals and
+    semaforo_totals: the very tables totals.* made of the per-entity rows."""
+    for path in (many, db_path):
+        with closing(store.Database(path).cursor()) as con:
+            phases = queries.options(con, Filters(), "fase")
+            views = [Filters(), Filters(fase=tuple(phases[:2])), Filters(texto="a"),
+                     Filters(estado=("vencida", "cumplida")),
+                     Filters(umbrales=Umbrales(rojo=30, verde=90)),
+                     Filters(corte=list(queries.corte_options(con, Filters())["_corte"])[-1])]
+            for filters in views:
+                pd.testing.assert_frame_equal(
+                    queries.states_totals(con, filters),
+                    totals.states(queries.states_summary(con, filters)), obj=str(filters))
+                pd.testing.assert_frame_equal(
+                    queries.semaforo_totals(con, filters),
+                    totals.semaforo_colours(queries.semaforo_summary(con, filters)),
+                    obj=str(filters))
