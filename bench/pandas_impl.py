@@ -52,7 +52,27 @@ def _day(value: object) -> pd.Timestamp:
     return pd.Timestamp(value) if value is not None else pd.NaT
 
 
-class PandasTablero:
+class _FromOtherFigures:
+    """The figures our queries give as a cut of, or the totals over, other
+    figures (queries.lowest_offices, states_by_cutoff, states_totals,
+    semaforo_totals): pandas draws them from its own."""
+
+    def lowest_offices(self, filters: Filters, count: int) -> pd.DataFrame:
+        ranking = self.office_ranking(filters)
+        followed = ranking[ranking["Sin seguimiento"] < ranking["Actividades"]]
+        return followed.head(count).reset_index(drop=True)
+
+    def states_by_cutoff(self, filters: Filters) -> pd.DataFrame:
+        return totals.states_by_cutoff(self.states_by_period(filters))
+
+    def states_totals(self, filters: Filters) -> pd.DataFrame:
+        return totals.states(self.states_summary(filters))
+
+    def semaforo_totals(self, filters: Filters) -> pd.DataFrame:
+        return totals.semaforo_colours(self.semaforo_summary(filters))
+
+
+class PandasTablero(_FromOtherFigures):
     """Whole tables in memory plus the per-(activity, cut-off) state."""
 
     def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
@@ -353,20 +373,6 @@ class PandasTablero:
             "_id": changed["activity_id"].to_numpy(), "_seq": changed["seq"].to_numpy()})
         df = df.sort_values(["Entidad", "_seq", "_id"]).drop(columns="_seq")
         return queries.finish_changes(df.reset_index(drop=True))
-
-    def lowest_offices(self, filters: Filters, count: int) -> pd.DataFrame:
-        ranking = self.office_ranking(filters)
-        followed = ranking[ranking["Sin seguimiento"] < ranking["Actividades"]]
-        return followed.head(count).reset_index(drop=True)
-
-    def states_by_cutoff(self, filters: Filters) -> pd.DataFrame:
-        return totals.states_by_cutoff(self.states_by_period(filters))
-
-    def states_totals(self, filters: Filters) -> pd.DataFrame:
-        return totals.states(self.states_summary(filters))
-
-    def semaforo_totals(self, filters: Filters) -> pd.DataFrame:
-        return totals.semaforo_colours(self.semaforo_summary(filters))
 
     def office_ranking(self, filters: Filters) -> pd.DataFrame:
         f = self.relation(filters)
@@ -869,7 +875,7 @@ def _summed(g: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.reset_index()
 
 
-class CarefulView:
+class CarefulView(_FromOtherFigures):
     """The figures of one view (one Filters): the filtered frame is computed
     once (:attr:`frame`; :attr:`history` when a figure needs the states at
     every cut-off) and every figure is drawn from it. Methods take the same
@@ -1010,20 +1016,6 @@ class CarefulView:
         df = df.sort_values(["Entidad", "Vigencia", "_plan", "_corte", "_estado"],
                             na_position="last").reset_index(drop=True)
         return queries.finish_states_by_period(df, self.naive.period_labels())
-
-    def lowest_offices(self, filters: Filters, count: int) -> pd.DataFrame:
-        ranking = self.office_ranking(filters)
-        followed = ranking[ranking["Sin seguimiento"] < ranking["Actividades"]]
-        return followed.head(count).reset_index(drop=True)
-
-    def states_by_cutoff(self, filters: Filters) -> pd.DataFrame:
-        return totals.states_by_cutoff(self.states_by_period(filters))
-
-    def states_totals(self, filters: Filters) -> pd.DataFrame:
-        return totals.states(self.states_summary(filters))
-
-    def semaforo_totals(self, filters: Filters) -> pd.DataFrame:
-        return totals.semaforo_colours(self.semaforo_summary(filters))
 
     def office_ranking(self, filters: Filters) -> pd.DataFrame:
         """Grouped by office list first, then each list's offices (as ours)."""
