@@ -105,20 +105,6 @@ def _stored(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     return f'"{rows[0][2]}".{STORED}', rows[0][0]
 
 
-def stored_version(path) -> str | None:
-    """The version of the derived tables stored in the file at ``path``, or
-    None (none stored, or the file cannot be opened)."""
-    quoted = str(path).replace("'", "''")
-    con = duckdb.connect()
-    try:
-        con.execute(f"ATTACH '{quoted}' AS archivo (READ_ONLY)")
-        return con.execute(f"SELECT version FROM archivo.{STORED}.listo").fetchall()[0][0]
-    except (duckdb.Error, IndexError):
-        return None
-    finally:
-        con.close()
-
-
 def store_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the derived tables in the schema ``derivados`` of ``con``'s
     database (a write transaction's copy, before it commits)."""

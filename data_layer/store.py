@@ -358,6 +358,21 @@ class Database:
         return self._file_signature()
 
 
+def stored_version(path: Path | str) -> str | None:
+    """The version of the derived tables stored in the file at ``path``, or
+    None (none stored, or the file cannot be opened)."""
+    try:
+        con = connect_readonly(path)
+    except (OSError, duckdb.Error, DatabaseBusyError):
+        return None
+    try:
+        return con.execute(f"SELECT version FROM {derived.STORED}.listo").fetchall()[0][0]
+    except (duckdb.Error, IndexError):
+        return None
+    finally:
+        con.close()
+
+
 def store_derived_if_outdated(db_path: Path | str | None = None) -> bool:
     """Store the derived tables in a database file written without them or
     under other rules (by an earlier release), once, as a write does: the
@@ -366,7 +381,7 @@ def store_derived_if_outdated(db_path: Path | str | None = None) -> bool:
     file it cannot write (read-only, disk full, held by another program) is
     left as it is and the dashboard derives them in memory."""
     path = Path(db_path) if db_path else default_db_path()
-    if not path.exists() or derived.stored_version(path) == derived.status.DERIVED_VERSION:
+    if not path.exists() or stored_version(path) == derived.status.DERIVED_VERSION:
         return False
     try:
         with write_transaction(path):

@@ -194,14 +194,21 @@ def test_the_dashboard_reads_them_from_the_file(db_path):
     con.close()
 
 
-def test_tables_of_another_version_are_built_again(tmp_path, db_path):
-    """A file written by an older release: its stored tables are not trusted."""
-    path = tmp_path / "antigua.duckdb"
+def _earlier_release(tmp_path: Path, db_path: Path, *statements: str) -> Path:
+    """A copy of the known database as an earlier release would have left it."""
+    path = tmp_path / "anterior.duckdb"
     shutil.copyfile(db_path, path)
     old = duckdb.connect(str(path))
-    old.execute("UPDATE derivados.listo SET version = 'otra'")
-    old.execute("DROP TABLE derivados.cubo")
+    for statement in statements:
+        old.execute(statement)
     old.close()
+    return path
+
+
+def test_tables_of_another_version_are_built_again(tmp_path, db_path):
+    """A file written by an older release: its stored tables are not trusted."""
+    path = _earlier_release(tmp_path, db_path, "UPDATE derivados.listo SET version = 'otra'",
+                            "DROP TABLE derivados.cubo")
     con = store.Database(path).cursor()
     assert sql.derived(con) == f"{status.DERIVED_CATALOG}.main"
     fresh = store.Database(db_path).cursor()
@@ -219,12 +226,8 @@ def test_import_memory_is_capped(tmp_path):
 
 
 def test_a_file_of_an_earlier_release_is_brought_up_to_date(tmp_path, db_path, monkeypatch):
-    path = tmp_path / "anterior.duckdb"
-    shutil.copyfile(db_path, path)
-    old = duckdb.connect(str(path))
-    old.execute("DROP SCHEMA derivados CASCADE")
-    old.close()
-    assert sql.stored_version(path) is None
+    path = _earlier_release(tmp_path, db_path, "DROP SCHEMA derivados CASCADE")
+    assert store.stored_version(path) is None
     # a file that cannot be written (read-only, disk full, locked) is left as
     # it is, and the dashboard derives in memory
     before = path.read_bytes()
@@ -235,7 +238,7 @@ def test_a_file_of_an_earlier_release_is_brought_up_to_date(tmp_path, db_path, m
         assert store.store_derived_if_outdated(path) is False
     assert path.read_bytes() == before
     assert store.store_derived_if_outdated(path) is True
-    assert sql.stored_version(path) == status.DERIVED_VERSION
+    assert store.stored_version(path) == status.DERIVED_VERSION
     assert store.store_derived_if_outdated(path) is False  # once
     con = store.Database(path).cursor()
     assert sql.derived(con) == f'"{store.ALIAS}".derivados'
@@ -245,16 +248,13 @@ def test_a_file_of_an_earlier_release_is_brought_up_to_date(tmp_path, db_path, m
 def test_the_dashboard_brings_an_old_file_up_to_date(tmp_path, db_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    path = tmp_path / "anterior.duckdb"
-    shutil.copyfile(db_path, path)
-    old = duckdb.connect(str(path))
-    old.execute("UPDATE derivados.listo SET version = 'de otra versión'")
-    old.close()
+    path = _earlier_release(tmp_path, db_path,
+                            "UPDATE derivados.listo SET version = 'de otra versión'")
     monkeypatch.setenv("TABLERO_DB", str(path))
     root = Path(__file__).resolve().parent.parent
     at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=60).run()
     assert not at.exception
-    assert sql.stored_version(path) == status.DERIVED_VERSION
+    assert store.stored_version(path) == status.DERIVED_VERSION
     assert [m.value for m in at.metric][0] == str(queries.kpis(
         store.Database(path).cursor(), Filters()).iloc[0]["Actividades"])
 

@@ -179,7 +179,7 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
         comparison = queries.entity_comparison(con, filters) if len(entities) > 1 \
             else pd.DataFrame()
     else:  # the entities and vigencias from the summary by entity, not from every row
-        activities = queries.activities_table(con, filters, limit=0)
+        activities = pd.DataFrame(columns=queries.ACTIVITY_COLUMNS)  # no rows to list
         comparison = queries.entity_comparison(con, filters)
         entities = tuple(comparison["Entidad"])
         vigencias = tuple(sorted({int(v) for text in comparison["Vigencia"].dropna()
