@@ -55,7 +55,7 @@ def _day(value: object) -> pd.Timestamp:
 class _FromOtherFigures:
     """The figures our queries give as a cut of, or the totals over, other
     figures (queries.lowest_offices, states_by_cutoff, states_totals,
-    semaforo_totals): pandas draws them from its own."""
+    semaforo_totals, phase_totals, office_totals): pandas draws them from its own."""
 
     def lowest_offices(self, filters: Filters, count: int) -> pd.DataFrame:
         ranking = self.office_ranking(filters)
@@ -70,6 +70,14 @@ class _FromOtherFigures:
 
     def semaforo_totals(self, filters: Filters) -> pd.DataFrame:
         return totals.semaforo_colours(self.semaforo_summary(filters))
+
+    def phase_totals(self, filters: Filters) -> pd.DataFrame:
+        return totals.phases(self.phase_summary(filters), filters)
+
+    def office_totals(self, filters: Filters) -> pd.DataFrame:
+        summed = totals.text_groups(self.office_ranking(filters), filters, "dependencia",
+                                    "Dependencia")
+        return totals.lowest(summed, len(summed))
 
 
 class PandasTablero(_FromOtherFigures):

@@ -126,9 +126,13 @@ def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[st
         summed = {"states_by_period": "states_by_cutoff", "states_summary": "states_totals",
                   "semaforo_summary": "semaforo_totals"}
         calls = [summed.get(c, c) for c in calls]
-    if page == "presentacion" and kpis is not None \
-            and int(kpis["Actividades"].iloc[0]) <= content.LIST_LIMIT:
-        calls = calls + ["activities_table"]  # the lists: every activity in view
+    if page == "presentacion" and kpis is not None:
+        if int(kpis["entidades"].iloc[0]) > content.TOTALS_ABOVE:  # the screens chart totals
+            summed = {"phase_summary": "phase_totals", "office_ranking": "office_totals",
+                      "states_summary": "states_totals", "semaforo_summary": "semaforo_totals"}
+            calls = [summed.get(c, c) for c in calls]
+        if int(kpis["Actividades"].iloc[0]) <= content.LIST_LIMIT:
+            calls = calls + ["activities_table"]  # the lists: every activity in view
     return calls
 
 

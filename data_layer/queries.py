@@ -655,6 +655,17 @@ def lowest_offices(con: duckdb.DuckDBPyConnection, filters: Filters, count: int
     return finish_office_ranking(_office_rows(con, filters, sql, params), filters)
 
 
+def office_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """:func:`office_ranking` summed over its entities, one row per office, the
+    least advanced first: exactly ``totals.lowest(totals.text_groups(…))`` of
+    the ranking (what a chart of many entities draws), counted in SQL."""
+    from data_layer import totals  # it builds on this module
+
+    df = finish_office_ranking(_office_rows(con, filters, OFFICE_TOTALS_SQL), filters)
+    summed_up = totals.text_groups(df, filters, "dependencia", "Dependencia")
+    return totals.lowest(summed_up, len(summed_up))
+
+
 def _office_rows(con: duckdb.DuckDBPyConnection, filters: Filters, select: str,
                  extra: dict[str, object] | None = None) -> pd.DataFrame:
     """``select`` over ``por_dependencia``: (entidad, estado, n, nv, sv, dependencia)."""
@@ -694,6 +705,13 @@ OFFICE_RANKING_SQL = f"""
         {_OFFICE_ORDER}"""
 
 
+# The same over every entity: one pseudo-entity holding each office's counts.
+OFFICE_TOTALS_SQL = f"""
+        SELECT '' AS "Entidad", dependencia AS "Dependencia", {_SUMS}
+        FROM por_dependencia GROUP BY dependencia
+        {_OFFICE_ORDER}"""
+
+
 def finish_office_ranking(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     df = _with_semaforo(df, filters)
     return add_drill(df, {"entidad": "Entidad", "dependencia": "Dependencia"})
@@ -711,6 +729,10 @@ PHASE_SUMMARY_SQL = f"""
         SELECT entidad AS "Entidad", fase AS _fase, fase_origen AS _fase_origen, {_SUMS}
         FROM g GROUP BY entidad, fase, fase_origen
 """
+PHASE_TOTALS_SQL = f"""
+        SELECT '' AS "Entidad", fase AS _fase, fase_origen AS _fase_origen, {_SUMS}
+        FROM g GROUP BY fase, fase_origen
+"""
 
 
 def finish_phase_summary(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -721,6 +743,16 @@ def finish_phase_summary(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     df.insert(2, "Origen de la fase", df["_fase_origen"].str.capitalize())
     df = _with_semaforo(df.reset_index(drop=True), filters)
     return add_drill(df, {"entidad": "Entidad", "fase": "_fase", "fase_origen": "_fase_origen"})
+
+
+def phase_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """:func:`phase_summary` summed over its entities, one row per (fase,
+    origin): exactly ``totals.phases(phase_summary(…))``, counted in SQL."""
+    from data_layer import totals
+
+    df = finish_phase_summary(summed(con, filters, ("fase", "fase_origen"), PHASE_TOTALS_SQL),
+                              filters)
+    return totals.phases(df, filters)
 
 
 def level_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -274,9 +274,10 @@ def test_avance_draws_the_summed_states(many, monkeypatch):
         "la gráfica."] * 2
 
 
-def test_state_and_colour_totals_are_summed_in_sql(many, db_path):
+def test_totals_of_many_entities_are_summed_in_sql(many, db_path):
     """Resumen draws the totals of many entities from queries.states_totals and
-    semaforo_totals: the very tables totals.* made of the per-entity rows."""
+    semaforo_totals, the rendición de cuentas from phase_totals and office_totals:
+    the very tables totals.* made of the per-entity rows."""
     for path in (many, db_path):
         with closing(store.Database(path).cursor()) as con:
             phases = queries.options(con, Filters(), "fase")
@@ -291,4 +292,14 @@ def test_state_and_colour_totals_are_summed_in_sql(many, db_path):
                 pd.testing.assert_frame_equal(
                     queries.semaforo_totals(con, filters),
                     totals.semaforo_colours(queries.semaforo_summary(con, filters)),
+                    obj=str(filters))
+                # and the rendición de cuentas' phase and office screens of many entities
+                pd.testing.assert_frame_equal(
+                    queries.phase_totals(con, filters),
+                    totals.phases(queries.phase_summary(con, filters), filters), obj=str(filters))
+                by_office = totals.text_groups(queries.office_ranking(con, filters), filters,
+                                               "dependencia", "Dependencia")
+                pd.testing.assert_frame_equal(
+                    queries.office_totals(con, filters).reset_index(drop=True),
+                    totals.lowest(by_office, len(by_office)).reset_index(drop=True),
                     obj=str(filters))

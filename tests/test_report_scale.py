@@ -4,8 +4,8 @@ over many entities.
 At national scale the report loaded every activity with its text (1.000.000
 rows, ~14 s) to draw up lists nobody can read in thousands of screens. Above
 ``content.LIST_LIMIT`` activities in view the three lists say how many there
-are and where to get them; above ``screens.TOTALS_ABOVE`` entities the phase
-and office screens chart totals over them. Both are checked here with the
+are and where to get them; above ``content.TOTALS_ABOVE`` entities the phase
+and office screens chart totals over them, which the report holds. Both are checked here with the
 limits lowered on the known database.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from data_layer import queries, store
+from data_layer import queries, store, totals
 from data_layer.filters import Filters
 from data_layer.report import content, pdf, screens
 from tests.conftest import CARTAGO
@@ -26,7 +26,7 @@ from tests.conftest import CARTAGO
 @pytest.fixture()
 def small_limits(monkeypatch):
     monkeypatch.setattr(content, "LIST_LIMIT", 5)
-    monkeypatch.setattr(screens, "TOTALS_ABOVE", 1)
+    monkeypatch.setattr(content, "TOTALS_ABOVE", 1)
 
 
 def test_a_view_above_the_limit_is_not_listed(con, small_limits):
@@ -81,6 +81,38 @@ def test_many_entities_chart_totals(con, small_limits):
     phases = screens.chart_phases(report)
     assert "Entidad" not in phases.columns
     assert not phases[["_fase", "_fase_origen"]].duplicated().any()
+    # the report holds the totals, counted in SQL: those of the per-entity rows
+    everything = Filters()
+    pd.testing.assert_frame_equal(
+        report.phases, totals.phases(queries.phase_summary(con, everything), everything))
+    summed = totals.text_groups(queries.office_ranking(con, everything), everything,
+                                "dependencia", "Dependencia")
+    pd.testing.assert_frame_equal(report.offices.reset_index(drop=True),
+                                  totals.lowest(summed, len(summed)).reset_index(drop=True))
+    assert offices["Actividades"].sum() <= report.offices["Actividades"].sum()
+    pd.testing.assert_frame_equal(report.states,
+                                  totals.states(queries.states_summary(con, everything)))
+    pd.testing.assert_frame_equal(report.semaforos, totals.semaforo_colours(
+        queries.semaforo_summary(con, everything)))
+
+
+def test_the_pdf_of_many_entities_charts_totals(con, small_limits):
+    """The national PDF drew one bar group per entity in its charts of states
+    and colours: 140 megapixels and 80 s for a country. Above TOTALS_ABOVE it
+    charts the totals (one bar per state, one per colour), as the dashboard does."""
+    from PIL import Image
+
+    from data_layer.report import charts
+
+    report = content.build(con, Filters())
+    assert "Entidad" not in report.states.columns
+    document = PdfReader(io.BytesIO(pdf.build_pdf(con, Filters())))
+    text = " ".join(" ".join(page.extract_text() for page in document.pages).split())
+    assert "Resumen por entidad" in text
+    drawn = sorted(picture.image.size for page in document.pages for picture in page.images)
+    expected = sorted(Image.open(io.BytesIO(png)).size for png in (
+        charts.states(report.states), charts.semaforos(report.semaforos, report.filters.umbrales)))
+    assert drawn == expected
 
 
 def test_the_presentation_page_shows_the_note(app_env, monkeypatch):

@@ -123,7 +123,8 @@ def _short_rule(color: str, rule: str) -> str:
 
 def _category_counts(df: pd.DataFrame, column: str, order: Sequence[str],
                      styles: dict[str, tuple[str, str]]) -> bytes:
-    entities = list(dict.fromkeys(df["Entidad"]))
+    # Totals over many entities (content.TOTALS_ABOVE) have no Entidad column.
+    entities = list(dict.fromkeys(df["Entidad"])) if "Entidad" in df.columns else []
     if len(entities) <= 1:
         rows = df.set_index(column)["Actividades"].reindex(order).fillna(0).astype(int)
         fig, ax = _figure(0.45 + 0.36 * len(rows))

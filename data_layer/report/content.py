@@ -79,6 +79,11 @@ NO_EVIDENCE = "Sin evidencia registrada en el reporte"
 # country's plans would be tens of thousands of screens or pages); each says
 # how many there are and where to get them.
 LIST_LIMIT = 5_000
+# Beyond this many entities the report holds totals over them for its charts
+# (one bar per state, colour, phase or office), as the dashboard's charts do: a
+# country's plans would otherwise be thousands of bars (a PDF chart of 140
+# megapixels). They are counted in SQL, not summed from one row per entity.
+TOTALS_ABOVE = 8
 NO_CORTE = "sin seguimiento todavía"
 
 
@@ -98,6 +103,9 @@ class Report:
     description: str  # the sentence of the filters, as above every page, with the corte
     kpis: pd.Series
     average_text: str  # queries.explain_average
+    # Above TOTALS_ABOVE entities these four are summed over them, without the
+    # Entidad column (queries.states_totals, semaforo_totals, phase_totals,
+    # office_totals): what the screens and the PDF chart.
     states: pd.DataFrame
     semaforos: pd.DataFrame
     phases: pd.DataFrame
@@ -186,6 +194,7 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
                                   for v in str(text).split(", ") if v.strip()}))
         if len(entities) <= 1:
             comparison = pd.DataFrame()
+    many = len(entities) > TOTALS_ABOVE
     return Report(
         filters=filters,
         entities=tuple(sorted(entities)),
@@ -197,10 +206,10 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters,
             int(kpis["Actividades"])),
         kpis=kpis,
         average_text=queries.explain_average(kpis),
-        states=queries.states_summary(con, filters),
-        semaforos=queries.semaforo_summary(con, filters),
-        phases=queries.phase_summary(con, filters),
-        offices=queries.office_ranking(con, filters),
+        states=(queries.states_totals if many else queries.states_summary)(con, filters),
+        semaforos=(queries.semaforo_totals if many else queries.semaforo_summary)(con, filters),
+        phases=(queries.phase_totals if many else queries.phase_summary)(con, filters),
+        offices=(queries.office_totals if many else queries.office_ranking)(con, filters),
         periods=queries.progress_by_period(con, filters),
         completed=completed(activities),
         difficulties=difficulties(activities),

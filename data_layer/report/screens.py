@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_layer import totals
+from data_layer.report import content
 from data_layer.report.content import Report, followed_up, missing
 
 # (key, title): the order of the hearing.
@@ -81,17 +82,12 @@ def screens(report: Report, fit: Fit = Fit()) -> list[Screen]:
     return result
 
 
-# Beyond this many entities the phase and office screens chart totals over
-# them (one bar per phase or office), as the dashboard's charts do: a country's
-# plans would otherwise be thousands of bars.
-TOTALS_ABOVE = 8
-
-
 def chart_phases(report: Report) -> pd.DataFrame:
     """The rows the phase screens chart: phases with a follow-up when any
-    average exists, else every phase (then counted, not averaged)."""
+    average exists, else every phase (then counted, not averaged). Above
+    ``content.TOTALS_ABOVE`` entities the report holds the totals already."""
     phases = report.phases
-    if totals.entities(phases) > TOTALS_ABOVE:
+    if totals.entities(phases) > content.TOTALS_ABOVE:
         phases = totals.phases(phases, report.filters)
     followed = followed_up(phases)
     return followed if followed["Avance promedio (%)"].notna().any() else phases
@@ -100,7 +96,7 @@ def chart_phases(report: Report) -> pd.DataFrame:
 def chart_offices(report: Report) -> pd.DataFrame:
     """Offices with at least one activity followed up (the rest have no bar to show)."""
     offices = report.offices
-    if totals.entities(offices) > TOTALS_ABOVE:
+    if totals.entities(offices) > content.TOTALS_ABOVE:
         summed = totals.text_groups(offices, report.filters, "dependencia", "Dependencia")
         offices = totals.lowest(summed, len(summed))  # least advanced first, as the query
     return followed_up(offices)
