@@ -32,10 +32,10 @@ def synthetic_database(workdir: Path, activities: int, seed: int = 7) -> Path:
 
     path = workdir / f"sintetica_{activities}_{seed}.duckdb"
     marker = path.with_suffix(".ok")
-    if not (path.exists() and marker.exists()):
+    if not (path.exists() and marker.exists() and marker.read_text() == synth.LAYOUT):
         marker.unlink(missing_ok=True)
         synth.write_database(path, activities, seed=seed)
-        marker.write_text("ok")
+        marker.write_text(synth.LAYOUT)
     else:  # written under other derivation rules: stored again, as a write would
         from data_layer import store
 

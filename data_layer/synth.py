@@ -57,6 +57,11 @@ GROUPS = ["Juntas de acción comunal", "Veedurías ciudadanas", "Jóvenes", "Muj
           "Comunidades étnicas", "Personas mayores", "Población con discapacidad"]
 
 
+# How write_database lays the rows out; a folder of benchmarks regenerates a
+# database written under another layout (bench.common.synthetic_database).
+LAYOUT = "2: consecutive activity ids per plan"
+
+
 def entity_names(count: int, seed: int = 7) -> list[str]:
     """Departments first, then municipalities ("Alcaldía de …"), unique, deterministic."""
     rng = random.Random(seed)
@@ -120,13 +125,17 @@ def _database_sql(activities: int, plans: int, seed: int) -> list[str]:
         """INSERT INTO import_file
            SELECT plan_id, plan_id, 'sintetico_' || plan_id || '.xlsx', 'synth-' || plan_id, 'xlsx', 'sintético',
                   $now, 'bench', 0, 0, 0, 0, ['Plan'], '{}', '{}', '{}' FROM plan""",
+        # Each plan's activities take consecutive ids, as an import writes them
+        # (one plan per file): what lets a query of one entity skip the row
+        # groups of the others.
         f"""CREATE TEMP TABLE gen AS
-           SELECT i AS activity_id, 1 + (i % {plans}) AS plan_id,
+           SELECT i AS activity_id, 1 + ((i - 1) * {plans}) // {activities} AS plan_id,
                   {u.format('i')} AS r1, {u.format('i * 3 + 1')} AS r2, {u.format('i * 5 + 2')} AS r3
            FROM range(1, {activities} + 1) t(i)""",
         f"""INSERT INTO activity
            SELECT g.activity_id, g.plan_id, 'a' || g.activity_id, g.activity_id,
-                  CAST(1 + (g.activity_id // {plans}) AS VARCHAR), 'Línea ' || (1 + CAST(g.r3 * 4 AS INT)),
+                  CAST(row_number() OVER (PARTITION BY g.plan_id ORDER BY g.activity_id) AS VARCHAR),
+                  'Línea ' || (1 + CAST(g.r3 * 4 AS INT)),
                   v.verb || ' ' || o.object, NULL, 'Un documento o evento realizado', 'Número de actividades',
                   v.phase, CASE WHEN g.r2 < 0.5 THEN 'declarada' ELSE 'inferida' END, NULL,
                   NULL, gr.grupo, NULL, NULL,
@@ -134,14 +143,17 @@ def _database_sql(activities: int, plans: int, seed: int) -> list[str]:
            FROM gen g JOIN plan p USING (plan_id)
            JOIN (SELECT *, row_number() OVER () - 1 AS k FROM verbs) v ON v.k = CAST(g.r1 * 9 AS INT) % 9
            JOIN (SELECT *, row_number() OVER () - 1 AS k FROM objects) o ON o.k = CAST(g.r2 * 9 AS INT) % 9
-           JOIN (SELECT *, row_number() OVER () - 1 AS k FROM groups) gr ON gr.k = CAST(g.r3 * 8 AS INT) % 8""",
+           JOIN (SELECT *, row_number() OVER () - 1 AS k FROM groups) gr ON gr.k = CAST(g.r3 * 8 AS INT) % 8
+           ORDER BY g.activity_id""",
         """INSERT INTO activity_office
            SELECT DISTINCT g.activity_id, f.office, f.office
            FROM gen g, range(0, 1 + CAST(g.r3 * 2.4 AS INT)) k(j)
            JOIN (SELECT *, row_number() OVER () - 1 AS n FROM offices) f
-             ON f.n = (CAST(g.r2 * 17 AS INT) + k.j * 5) % 17""",
+             ON f.n = (CAST(g.r2 * 17 AS INT) + k.j * 5) % 17
+           ORDER BY 1, 2""",
         """INSERT INTO schedule
-           SELECT a.activity_id, date_trunc('month', a.due_date), 1 FROM activity a""",
+           SELECT a.activity_id, date_trunc('month', a.due_date), 1 FROM activity a
+           ORDER BY 1""",
         f"""INSERT INTO reading
            SELECT g.activity_id, 'trimestre', q.q, 'Trimestre ' || ['I','II','III','IV'][q.q],
                   make_date(p.vigencia, q.q * 3, CASE WHEN q.q IN (1, 4) THEN 31 ELSE 30 END),
@@ -152,7 +164,8 @@ def _database_sql(activities: int, plans: int, seed: int) -> list[str]:
                         AND {u.format('g.activity_id * 13 + q.q')} >= 0.25
                        THEN least(100, round(q.q * 25 * (0.4 + g.r1 * 0.9))) END,
                   NULL, NULL, NULL, NULL, NULL, g.plan_id
-           FROM gen g JOIN plan p USING (plan_id), range(1, 5) q(q)""",
+           FROM gen g JOIN plan p USING (plan_id), range(1, 5) q(q)
+           ORDER BY g.activity_id, q.q""",
         "UPDATE reading SET raw = CASE WHEN value IS NULL THEN 'N/A' ELSE value || '%' END",
         "DROP TABLE gen",
     ]
