@@ -722,23 +722,33 @@ def phase_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     phases in the order of the management cycle."""
     return finish_phase_summary(
         summed(con, filters, ("entidad", "fase", "fase_origen"), PHASE_SUMMARY_SQL),
-        filters)
+        filters, ordered=True)
 
 
+# Phases in the order of the management cycle (PHASES: our own codes, written
+# into the SQL as literals; unknown codes last).
+_PHASE_ORDER = ("coalesce(list_position([" + ", ".join(f"'{code}'" for code in PHASES)
+                + "], _fase), 99)")
 PHASE_SUMMARY_SQL = f"""
         SELECT entidad AS "Entidad", fase AS _fase, fase_origen AS _fase_origen, {_SUMS}
         FROM g GROUP BY entidad, fase, fase_origen
+        ORDER BY "Entidad", {_PHASE_ORDER}, _fase_origen, _fase
 """
 PHASE_TOTALS_SQL = f"""
         SELECT '' AS "Entidad", fase AS _fase, fase_origen AS _fase_origen, {_SUMS}
         FROM g GROUP BY fase, fase_origen
+        ORDER BY {_PHASE_ORDER}, _fase_origen, _fase
 """
 
 
-def finish_phase_summary(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    order = {code: n for n, code in enumerate(PHASES)}
-    df["_orden"] = map_each(df["_fase"], lambda code: order.get(code, 99))
-    df = df.sort_values(["Entidad", "_orden", "_fase_origen"]).drop(columns="_orden")
+def finish_phase_summary(df: pd.DataFrame, filters: Filters, ordered: bool = False
+                         ) -> pd.DataFrame:
+    """Labels, semáforo and drill-down of the phase rows; ``ordered``: the SQL
+    already sorted them (by entity, then the cycle's order of the phases)."""
+    if not ordered:
+        order = {code: n for n, code in enumerate(PHASES)}
+        df["_orden"] = map_each(df["_fase"], lambda code: order.get(code, 99))
+        df = df.sort_values(["Entidad", "_orden", "_fase_origen"]).drop(columns="_orden")
     df.insert(1, "Fase", map_each(df["_fase"], lambda code: PHASE_LABELS.get(code, code)))
     df.insert(2, "Origen de la fase", df["_fase_origen"].str.capitalize())
     df = _with_semaforo(df.reset_index(drop=True), filters)
@@ -751,7 +761,7 @@ def phase_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     from data_layer import totals
 
     df = finish_phase_summary(summed(con, filters, ("fase", "fase_origen"), PHASE_TOTALS_SQL),
-                              filters)
+                              filters, ordered=True)
     return totals.phases(df, filters)
 
 

@@ -27,6 +27,7 @@ import functools
 import re
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -89,10 +90,27 @@ def _derived(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
     return "temp.main", None
 
 
+# Cursors of store.Database whose file is known to hold the derived tables
+# (a read-only file cannot change under its connection): the answer of
+# _stored without a query, which every query function asked twice.
+_KNOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def remember_stored(con: duckdb.DuckDBPyConnection,
+                    stored: tuple[str, str] | None) -> tuple[str, str] | None:
+    """Remember what :func:`_stored` found for ``con`` (a cursor of a read-only
+    connection, whose answer cannot change); returns ``stored``."""
+    if stored:
+        _KNOWN[con] = stored
+    return stored
+
+
 def _stored(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     """(schema, token) of the derived tables stored in the file, if it is
     read-only (a writable one may have changed since) and they are of this
     version of the rules."""
+    if known := _KNOWN.get(con):
+        return known
     try:
         rows = con.execute(f"""
             SELECT l.token, l.version, d.database_name

@@ -334,6 +334,7 @@ class Database:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._signature: tuple[int, int] | None = None
+        self._derived: tuple[str, str] | None = None  # sql._stored of the file
 
     def _file_signature(self) -> tuple[int, int]:
         stat = self.path.stat()
@@ -348,8 +349,16 @@ class Database:
                 # readable on disk until the last handle goes).
                 self._con = connect_readonly(self.path)
                 self._signature = signature
-            cur = self._con.cursor()
+                self._derived = None
+            con, found = self._con, self._derived
+            cur = con.cursor()
         cur.execute(f"USE {ALIAS}")  # a cursor does not inherit USE
+        if found is None:  # asked once per file: it is read-only
+            found = derived._stored(cur)
+            with self._lock:
+                if self._con is con:
+                    self._derived = found
+        derived.remember_stored(cur, found)
         return cur
 
     @property

@@ -63,3 +63,24 @@ def test_database_readers_reopen_after_a_swap(tmp_path):
         write.execute("INSERT INTO entity VALUES (99, 'Gobernación de Prueba')").fetchall()
     assert view.version != version
     assert view.cursor().execute("SELECT count(*) FROM entity").fetchall() == [(6,)]
+
+
+def test_cursors_know_the_derived_tables_of_their_own_file(tmp_path):
+    """Database.cursor looks the stored derived tables up once per file (every
+    query asked twice); after a swap, the new file's, never the old token."""
+    from data_layer import sql
+
+    db = tmp_path / "t.duckdb"
+    loader.ensure_database(db)
+    view = store.Database(db)
+    first = view.cursor()
+    schema, token = sql._derived(first)
+    assert schema.endswith(".derivados")
+    assert sql._KNOWN[view.cursor()] == (schema, token)
+    with store.write_transaction(db) as write:
+        write.execute("INSERT INTO entity VALUES (99, 'Gobernación de Prueba')").fetchall()
+    after = view.cursor()
+    new_schema, new_token = sql._derived(after)
+    assert new_token != token
+    assert new_token == after.execute(f"SELECT token FROM {new_schema}.listo").fetchall()[0][0]
+    assert sql._derived(first) == (schema, token)  # an old cursor still reads its own file
