@@ -137,13 +137,15 @@ def _too_many(df: pd.DataFrame) -> bool:
 
 def summed_note(df: pd.DataFrame | int) -> str | None:
     """What a chart of totals says when the filters select many entities
-    (``df``: the per-entity rows, or how many entities were summed)."""
+    (``df``: the per-entity rows, shown in a table under the chart; or how many
+    entities the query summed, with no table of them on the page)."""
     count = df if isinstance(df, int) else totals.entities(df)
     if count <= NAMED_LINES:
         return None
-    return (f"Las barras suman las {es_co.integer(count)} entidades elegidas; la "
-            "tabla trae cada entidad. Elija hasta "
-            f"{NAMED_LINES} entidades en la barra lateral para compararlas en la gráfica.")
+    table = "." if isinstance(df, int) else "; la tabla trae cada entidad."
+    return (f"Las barras suman las {es_co.integer(count)} entidades elegidas{table} Elija "
+            f"hasta {NAMED_LINES} entidades en la barra lateral para compararlas en la "
+            "gráfica.")
 
 
 def _entity_color(entities: list[str]) -> dict[str, str]:
