@@ -212,20 +212,37 @@ def states_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     """:func:`states_summary` summed over its entities, one row per state:
     exactly ``totals.states(states_summary(…))``, counted in SQL (what the
     chart of many entities draws, without 6.000 rows per entity and state)."""
-    from data_layer import totals  # it builds on this module
-
     df = summed(con, filters, (), _OVER_ENTITIES.format(column="estado", key="_estado"))
-    return totals.states(finish_states_summary(df))
+    return _code_totals(df, "_estado", status.ESTADOS, status.ESTADO_LABELS.get, "Estado",
+                        "estado", optional=("sin_seguimiento",))
 
 
 def semaforo_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """:func:`semaforo_summary` summed over its entities, one row per colour:
     exactly ``totals.semaforo_colours(semaforo_summary(…))``, counted in SQL."""
-    from data_layer import totals
-
     df = summed(con, filters, ("semaforo",),
                 _OVER_ENTITIES.format(column="semaforo", key="_semaforo"))
-    return totals.semaforo_colours(finish_semaforo_summary(df))
+    return _code_totals(df, "_semaforo", semaforo.COLORS, semaforo.label, "Semáforo",
+                        "semaforo")
+
+
+def _code_totals(df: pd.DataFrame, key: str, codes: tuple[str, ...], label, title: str,
+                 drill: str, optional: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows of one pseudo-entity (``_OVER_ENTITIES``) as the totals of a
+    per-entity summary: every code in order, zeros kept, an ``optional`` code
+    only when it occurs, each with its label and drill-down filter."""
+    if df.empty:  # no activity: no row at all, as the per-entity summary
+        return add_drill(pd.DataFrame({title: pd.Series([], dtype="str"),
+                                       key: pd.Series([], dtype="str"),
+                                       "Actividades": pd.Series([], dtype="int64")}),
+                         {drill: key})
+    counts = dict(zip(df[key].tolist(), df["Actividades"].tolist(), strict=True))
+    kept = [code for code in codes if code not in optional or counts.get(code, 0) > 0]
+    out = pd.DataFrame({title: pd.Series([label(code) for code in kept], dtype="str"),
+                        key: pd.Series(kept, dtype="str"),
+                        "Actividades": pd.Series([int(counts.get(code, 0)) for code in kept],
+                                                 dtype="int64")})
+    return add_drill(out, {drill: key})
 
 
 # One pseudo-entity holding every count (the totals name no entity).
@@ -661,9 +678,9 @@ def office_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
     the ranking (what a chart of many entities draws), counted in SQL."""
     from data_layer import totals  # it builds on this module
 
-    df = finish_office_ranking(_office_rows(con, filters, OFFICE_TOTALS_SQL), filters)
-    summed_up = totals.text_groups(df, filters, "dependencia", "Dependencia")
-    return totals.lowest(summed_up, len(summed_up))
+    df = finish_office_ranking(_office_rows(con, filters, OFFICE_TOTALS_SQL), filters,
+                               entity=False)
+    return totals.lowest(df, len(df))
 
 
 def _office_rows(con: duckdb.DuckDBPyConnection, filters: Filters, select: str,
@@ -712,8 +729,11 @@ OFFICE_TOTALS_SQL = f"""
         {_OFFICE_ORDER}"""
 
 
-def finish_office_ranking(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+def finish_office_ranking(df: pd.DataFrame, filters: Filters, entity: bool = True
+                          ) -> pd.DataFrame:
     df = _with_semaforo(df, filters)
+    if not entity:  # totals over the entities (office_totals)
+        return add_drill(df.drop(columns="Entidad"), {"dependencia": "Dependencia"})
     return add_drill(df, {"entidad": "Entidad", "dependencia": "Dependencia"})
 
 
@@ -741,10 +761,11 @@ PHASE_TOTALS_SQL = f"""
 """
 
 
-def finish_phase_summary(df: pd.DataFrame, filters: Filters, ordered: bool = False
-                         ) -> pd.DataFrame:
+def finish_phase_summary(df: pd.DataFrame, filters: Filters, ordered: bool = False,
+                         entity: bool = True) -> pd.DataFrame:
     """Labels, semáforo and drill-down of the phase rows; ``ordered``: the SQL
-    already sorted them (by entity, then the cycle's order of the phases)."""
+    already sorted them (by entity, then the cycle's order of the phases);
+    without ``entity``, the rows are totals: no Entidad, nor in the drill-down."""
     if not ordered:
         order = {code: n for n, code in enumerate(PHASES)}
         df["_orden"] = map_each(df["_fase"], lambda code: order.get(code, 99))
@@ -752,17 +773,16 @@ def finish_phase_summary(df: pd.DataFrame, filters: Filters, ordered: bool = Fal
     df.insert(1, "Fase", map_each(df["_fase"], lambda code: PHASE_LABELS.get(code, code)))
     df.insert(2, "Origen de la fase", df["_fase_origen"].str.capitalize())
     df = _with_semaforo(df.reset_index(drop=True), filters)
+    if not entity:
+        return add_drill(df.drop(columns="Entidad"), {"fase": "_fase", "fase_origen": "_fase_origen"})
     return add_drill(df, {"entidad": "Entidad", "fase": "_fase", "fase_origen": "_fase_origen"})
 
 
 def phase_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """:func:`phase_summary` summed over its entities, one row per (fase,
     origin): exactly ``totals.phases(phase_summary(…))``, counted in SQL."""
-    from data_layer import totals
-
-    df = finish_phase_summary(summed(con, filters, ("fase", "fase_origen"), PHASE_TOTALS_SQL),
-                              filters, ordered=True)
-    return totals.phases(df, filters)
+    return finish_phase_summary(summed(con, filters, ("fase", "fase_origen"), PHASE_TOTALS_SQL),
+                                filters, ordered=True, entity=False)
 
 
 def level_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
