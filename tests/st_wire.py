@@ -1,13 +1,16 @@
 """Speak Streamlit's browser protocol to a real server, as a visitor's script
-could: protobuf BackMsg frames on the /_stcore/stream websocket, and the
-upload endpoint. No browser involved (tests/browser_support.py starts the
-server)."""
+could: protobuf BackMsg frames on the /_stcore/stream websocket, the upload
+endpoint, and the page's static files. No browser involved
+(tests/browser_support.py starts the server; bench/load.py drives many of
+these at once)."""
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
@@ -20,6 +23,7 @@ class Run:
     """What one script run sent back: its elements, by kind."""
 
     elements: list = field(default_factory=list)
+    status: int | None = None  # ForwardMsg.ScriptFinishedStatus of the run's end
 
     def of(self, kind: str) -> list:
         return [getattr(e, kind) for e in self.elements if e.WhichOneof("type") == kind]
@@ -29,6 +33,14 @@ class Run:
 
     def widget_id(self, kind: str, label: str) -> str:
         return next(e.id for e in self.of(kind) if e.label == label)
+
+    def metrics(self) -> dict[str, str]:
+        """The ``st.metric`` figures as the page writes them, by label."""
+        return {m.label: m.body for m in self.of("metric")}
+
+    def errors(self) -> int:
+        """Tracebacks and error boxes (``st.exception``, ``st.error``) in the run."""
+        return len(self.of("exception")) + sum(a.format == Alert.ERROR for a in self.of("alert"))
 
 
 class Visitor:
@@ -53,8 +65,17 @@ class Visitor:
     def send(self, msg: BackMsg) -> None:
         self.socket.send(msg.SerializeToString())
 
-    def run(self, widgets: dict[str, object] | None = None, timeout: float = 60) -> Run:
-        """Rerun the script with these widget values (str → text, True → a click)."""
+    def run(self, widgets: dict[str, object] | None = None, timeout: float = 60,
+            settle: bool = False) -> Run:
+        """Rerun the script with these widget values (str → text, True → a click,
+        a list or tuple of str → a multiselect's chosen options, as the browser
+        sends them: their labels); the elements until the run's end.
+
+        With ``settle``, a run that ends early because the script asked for a
+        rerun (``st.rerun``) is not the end: the elements are those of the run
+        that finishes, as a browser would show them once it is idle. Without
+        it, reading stops at the first ``script_finished``.
+        """
         msg = BackMsg()
         state = msg.rerun_script
         state.SetInParent()
@@ -63,6 +84,8 @@ class Visitor:
             widget.id = widget_id
             if value is True:
                 widget.trigger_value = True
+            elif isinstance(value, (list, tuple)):
+                widget.string_array_value.data.extend(str(v) for v in value)
             else:
                 widget.string_value = str(value)
         self.send(msg)
@@ -73,10 +96,14 @@ class Visitor:
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.session_id = forward.new_session.initialize.session_id
+                if settle:  # every run starts with one: a rerun's elements replace the last
+                    run.elements.clear()
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 run.elements.append(forward.delta.new_element)
             elif kind == "script_finished":
-                return run
+                run.status = forward.script_finished
+                if not (settle and run.status == ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+                    return run
 
     def clear_cache(self) -> None:
         msg = BackMsg()
@@ -102,6 +129,21 @@ class Visitor:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+
+
+def fetch_frontend(url: str, timeout: float = 60) -> int:
+    """GET the page and the scripts, styles and font it lists, as a browser on
+    its first visit does before it opens the websocket; the bytes received.
+    (The chunks the page's JavaScript loads later, e.g. for charts, are not
+    fetched.) One connection per file: over a kept-alive connection each reply
+    waits ~40 ms for a delayed ACK, which a browser's connections do not."""
+    with urllib.request.urlopen(url + "/", timeout=timeout) as page:
+        html = page.read()
+    total = len(html)
+    for asset in dict.fromkeys(re.findall(rb'(?:src|href)="\./(static/[^"]+)"', html)):
+        with urllib.request.urlopen(f"{url}/{asset.decode()}", timeout=timeout) as response:
+            total += len(response.read())
+    return total
 
 
 def metrics(url: str) -> dict[str, float]:
