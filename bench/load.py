@@ -200,6 +200,7 @@ def wire_session(url: str, entity: str, before: tuple[str, str], after: tuple[st
     the run is the one a browser's full widget state gives."""
     started = time.perf_counter()
     frontend = fetch_frontend(url, timeout_s)
+    fetched = time.perf_counter() - started
     with Visitor(url) as visitor:
         page = visitor.run(timeout=timeout_s, settle=True)
         first = time.perf_counter() - started
@@ -212,7 +213,7 @@ def wire_session(url: str, entity: str, before: tuple[str, str], after: tuple[st
     return {"entidad": entity, "client": "wire", "first_settled_s": round(first, 3),
             "filter_settled_s": round(change, 3), "metrics_before": page.metrics(),
             "metrics_after": filtered.metrics(), "errors": page.errors() + filtered.errors(),
-            "frontend_bytes": frontend}
+            "frontend_bytes": frontend, "frontend_s": round(fetched, 3)}
 
 
 def _as_read(markdown: str) -> str:
