@@ -138,9 +138,8 @@ def fetch_frontend(url: str, timeout: float = 60, connections: int = 6) -> int:
     its first visit does before it opens the websocket: over ``connections``
     kept-alive connections at a time (a browser's limit per server over
     HTTP/1.1); the bytes received. The chunks the page's JavaScript loads later
-    (e.g. for charts) are not fetched. A new connection per file instead would
-    be ~60 connections per visitor: with 30 visitors at once, more than the
-    server's accept queue, which a browser never asks of it."""
+    (e.g. for charts) are not fetched. (A new connection per file would be ~60
+    connections per visitor, which a browser does not open.)"""
     host, port = url.removeprefix("http://").split(":")
     with urllib.request.urlopen(url + "/", timeout=timeout) as page:
         html = page.read()
