@@ -3,29 +3,43 @@ dashboard at once.
 
 Starts ``streamlit run dashboard.py`` on 127.0.0.1 over the sample database
 (built from ``sample_data/`` into a temporary folder, or ``--db``), then drives
-N browser sessions concurrently (Debian's chromium through Playwright). Each
-session opens the Resumen page (the default), waits until the page is settled,
-chooses one entity in the sidebar's «Entidad» selector and waits until the page
-is settled again. Prints, per session and overall (median and worst), the time
-to the first settled page and to the settled page after the filter change; the
-server's resident memory (the streamlit process and its children) before, at
-its peak (sampled every 0,2 s) and after; the machine's load average; and what
-the browser side cost (CPU seconds and peak memory), so the two ways of driving
-the sessions can be compared:
+N sessions concurrently. Each session opens the Resumen page (the default),
+waits until the page is settled, chooses one entity in the sidebar's «Entidad»
+selector and waits until the page is settled again. Prints, per session and
+overall (median and worst), the time to the first settled page and to the
+settled page after the filter change; the server's resident memory (the
+streamlit process and its children) before, at its peak (sampled every 0,2 s)
+and after, its CPU and its peak thread count; the machine's load average; and
+what the client side cost (CPU seconds and peak memory). Three ways of driving
+the sessions:
 
-- ``--mode async`` (default): one Playwright, one chromium, N contexts, driven
-  with ``asyncio.gather``;
+- ``--mode wire`` (default): N-1 sessions speak Streamlit's protocol without a
+  browser (``tests/st_wire.py``: protobuf messages on ``/_stcore/stream``), each
+  in a thread, and ONE real chromium session (the ``async`` code path) starts
+  at the same moment (a barrier). At a hearing every viewer's browser draws the
+  page on their own device; N browsers on the server's machine measure the
+  browsers fighting the server for its cores instead (30 chromium spent 11
+  times the server's CPU). The wire sessions ask the server for what N browsers
+  ask on a first visit (the page and the files it lists, the websocket, the
+  same two runs with the same widget state; not the chunks the page's scripts
+  load later) at a small fraction of a browser's CPU, and the chromium session
+  says what one viewer sees, drawing included;
+- ``--mode async``: one Playwright, one chromium, N contexts, driven with
+  ``asyncio.gather``;
 - ``--mode threads``: one sync Playwright per thread, each with its own chromium
   (``tests.browser_support.launch_chromium``; the sync API cannot be shared
   across threads).
 
-*Settled* means, read in one evaluation of the page: the Streamlit app is
-connected and its script is not running (``data-test-script-state`` of
-``stApp``, the attribute Streamlit's own browser tests wait on), no element is
-left stale from the previous run, the running indicator is gone, and the
-«Actividades» figure and the sentence above it show the expected view (computed
-with ``data_layer.queries.kpis`` on the same database: the guard against
-reading the page before the rerun has even started).
+*Settled* in a browser means, read in one evaluation of the page: the
+Streamlit app is connected and its script is not running
+(``data-test-script-state`` of ``stApp``, the attribute Streamlit's own browser
+tests wait on), no element is left stale from the previous run, the running
+indicator is gone, and the «Actividades» figure and the sentence above it show
+the expected view (computed with ``data_layer.queries.kpis`` on the same
+database: the guard against reading the page before the rerun has even
+started). For a wire session it means the server sent the end of the run
+(``script_finished``, past any ``st.rerun``), and that run's «Actividades»
+figure and sentence must be the expected ones (else the session fails).
 """
 from __future__ import annotations
 
@@ -34,12 +48,15 @@ import asyncio
 import contextlib
 import json
 import os
+import re
+import resource
 import statistics
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -47,8 +64,10 @@ from bench.common import git_revision, machine
 from data_layer import es_co, loader, queries, store
 from data_layer.filters import Filters
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, launch_chromium, serve
+from tests.st_wire import Visitor, fetch_frontend
 
-MODES = ("async", "threads")
+MODES = ("wire", "async", "threads")
+TARGET_FILTER_MEDIAN_S = 2.0  # median settled filter change, wire sessions (bench/README.md)
 SAMPLE_EVERY_S = 0.2
 PAGE_SIZE = 4096
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -141,7 +160,10 @@ async def drive_async(steps: Generator) -> dict:
 CONTEXT = {"viewport": {"width": 1400, "height": 900}, "locale": "es-CO"}
 
 
-async def _run_async(url: str, plans: list[tuple], timeout_ms: float) -> list:
+async def _run_async(url: str, plans: list[tuple], timeout_ms: float,
+                     ready: threading.Barrier | None = None) -> list:
+    """The chromium sessions in one browser. With ``ready`` (``--mode wire``),
+    each opens the page only once that barrier lets the wire sessions start too."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -152,8 +174,14 @@ async def _run_async(url: str, plans: list[tuple], timeout_ms: float) -> list:
                 context = await browser.new_context(**CONTEXT)
                 try:
                     page = await context.new_page()
+                    if ready is not None:
+                        await asyncio.to_thread(ready.wait, timeout_ms / 1000)
                     return await drive_async(session_steps(page, url, entity, before, after,
                                                            timeout_ms))
+                except BaseException:
+                    if ready is not None:
+                        ready.abort()  # the wire sessions do not wait for this one
+                    raise
                 finally:
                     await context.close()
 
@@ -161,6 +189,72 @@ async def _run_async(url: str, plans: list[tuple], timeout_ms: float) -> list:
                                         return_exceptions=True)
         finally:
             await browser.close()
+
+
+def wire_session(url: str, entity: str, before: tuple[str, str], after: tuple[str, str],
+                 timeout_s: float) -> dict:
+    """One person without a browser: fetch the page's files, open the websocket,
+    run the Resumen, then rerun it with ``entity`` chosen in «Entidad» (the
+    widget state a browser sends: the option's label). The other widgets are
+    not sent: their values are in the session's state (they all have keys), so
+    the run is the one a browser's full widget state gives."""
+    started = time.perf_counter()
+    frontend = fetch_frontend(url, timeout_s)
+    fetched = time.perf_counter() - started
+    with Visitor(url) as visitor:
+        page = visitor.run(timeout=timeout_s, settle=True)
+        first = time.perf_counter() - started
+        _check_view(page, before, "primera carga")
+        widget = page.widget_id("multiselect", "Entidad")
+        changed = time.perf_counter()
+        filtered = visitor.run({widget: [entity]}, timeout=timeout_s, settle=True)
+        change = time.perf_counter() - changed
+        _check_view(filtered, after, entity)
+    return {"entidad": entity, "client": "wire", "first_settled_s": round(first, 3),
+            "filter_settled_s": round(change, 3), "metrics_before": page.metrics(),
+            "metrics_after": filtered.metrics(), "errors": page.errors() + filtered.errors(),
+            "frontend_bytes": frontend, "frontend_s": round(fetched, 3)}
+
+
+def _as_read(markdown: str) -> str:
+    """Markdown as the page reads: ``ui.safe.md`` escapes punctuation with a
+    backslash and puts an invisible word joiner after some of it."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def _check_view(run, expected: tuple[str, str], what: str) -> None:
+    count, sentence = expected
+    shown = run.metrics().get("Actividades")
+    said = any(sentence in _as_read(text) for text in run.texts("alert"))
+    if shown != count or not said:
+        raise AssertionError(f"{what}: «Actividades» {shown!r}, se esperaba {count!r}; la frase "
+                             f"«{sentence}» {'está' if said else 'no está'} (fin de la "
+                             f"ejecución: {run.status})")
+
+
+def _run_wire(url: str, plans: list[tuple], timeout_ms: float) -> list:
+    """``plans[0]`` in chromium, the others on the wire, all let go at once."""
+    ready = threading.Barrier(len(plans))
+
+    def one(plan: tuple) -> dict | BaseException:
+        try:
+            ready.wait(timeout_ms / 1000)
+            return wire_session(url, *plan, timeout_ms / 1000)
+        except Exception as error:  # noqa: BLE001  (reported per session)
+            ready.abort()
+            return error
+
+    with ThreadPoolExecutor(max_workers=max(1, len(plans) - 1),
+                            thread_name_prefix="wire") as pool:
+        wires = [pool.submit(one, plan) for plan in plans[1:]]
+        try:
+            browser = asyncio.run(_run_async(url, plans[:1], timeout_ms, ready))
+        except Exception as error:  # noqa: BLE001  (chromium did not start)
+            ready.abort()
+            browser = [error]
+        wired = [future.result() for future in wires]
+    return [{**browser[0], "client": "chromium"} if isinstance(browser[0], dict)
+            else browser[0], *wired]
 
 
 def _run_threads(url: str, plans: list[tuple], timeout_ms: float) -> list:
@@ -241,6 +335,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS if fields else 0.0
 
 
+def threads(pid: int) -> int:
+    """The threads of one process (Streamlit runs each session's script in one)."""
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith("Threads:")).split()[1])
+    return 0
+
+
 def _server_pid(port: int) -> int:
     """The ``streamlit run`` that :func:`tests.browser_support.serve` started."""
     for pid in descendants(os.getpid()):
@@ -261,6 +363,7 @@ class Sampler(threading.Thread):
         self.server_peak = 0
         self.client_peak = 0
         self.load_peak = 0.0
+        self.threads_peak = 0
         self.client_cpu: dict[int, float] = {}  # pid → last CPU seconds seen
         self.samples = 0
 
@@ -279,6 +382,7 @@ class Sampler(threading.Thread):
         for pid in client:
             self.client_cpu[pid] = max(self.client_cpu.get(pid, 0.0), cpu_seconds(pid))
         self.load_peak = max(self.load_peak, os.getloadavg()[0])
+        self.threads_peak = max(self.threads_peak, threads(self.server_pid))
         self.samples += 1
 
 
@@ -308,10 +412,11 @@ def sample_database(workdir: Path) -> Path:
     return path
 
 
-def run(db_path: Path | None = None, sessions: int = 3, mode: str = "async",
+def run(db_path: Path | None = None, sessions: int = 3, mode: str = "wire",
         entities: list[str] | None = None, workdir: Path | None = None, timeout: float = 180,
         warm: bool = True, log=print) -> dict:
-    """Drive ``sessions`` concurrent sessions against a fresh server; the report."""
+    """Drive ``sessions`` concurrent sessions against a fresh server; the report.
+    In ``wire`` mode, session 0 is the chromium one."""
     if mode not in MODES:
         raise ValueError(f"modo desconocido: {mode}")
     with contextlib.ExitStack() as stack:
@@ -347,24 +452,39 @@ def run(db_path: Path | None = None, sessions: int = 3, mode: str = "async",
         server_cpu_before = sum(cpu_seconds(pid) for pid in descendants(server))
         own_cpu_before = sum(os.times()[:2])
         load_before = os.getloadavg()
-        log(f"  {sessions} sesiones a la vez ({mode})…")
+        log(f"  {sessions} sesiones a la vez ({mode}"
+            + (f": 1 en chromium y {sessions - 1} por el protocolo" if mode == "wire" else "")
+            + ")…")
         started = time.perf_counter()
         with sampling(server) as sampler:
-            if mode == "async":
+            if mode == "wire":
+                results = _run_wire(url, plans, timeout_ms)
+            elif mode == "async":
                 results = asyncio.run(_run_async(url, plans, timeout_ms))
             else:
                 results = _run_threads(url, plans, timeout_ms)
         wall = time.perf_counter() - started
         own_cpu = sum(os.times()[:2]) - own_cpu_before
         time.sleep(2)
+        server_cpu = sum(cpu_seconds(pid) for pid in descendants(server)) - server_cpu_before
+        browsers_cpu = sum(sampler.client_cpu.values())
         report.update({
             "wall_s": round(wall, 2),
             "server_rss_mb": {"before": _mb(server_before), "peak": _mb(sampler.server_peak),
                               "after": _mb(rss_bytes(descendants(server)))},
-            "server_cpu_s": round(sum(cpu_seconds(pid) for pid in descendants(server))
-                                  - server_cpu_before, 1),
-            "client": {"cpu_s": round(sum(sampler.client_cpu.values()) + own_cpu, 1),
+            "server_cpu_s": round(server_cpu, 1),
+            # Cores the server kept busy on average (≤ 1 for Python bytecode: the GIL).
+            "server_cores_used": round(server_cpu / wall, 2),
+            "server_threads_peak": sampler.threads_peak,
+            "client": {"cpu_s": round(browsers_cpu + own_cpu, 1),
+                       # this Python process: the wire sessions, the sampler and
+                       # the Python side of Playwright
+                       "python_cpu_s": round(own_cpu, 1),
+                       # chromium and Playwright's driver (node)
+                       "browser_cpu_s": round(browsers_cpu, 1),
                        "peak_pss_mb": _mb(sampler.client_peak),
+                       "python_peak_rss_mb": _mb(
+                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024),
                        "processes": len(sampler.client_cpu)},
             "load_average": {"before_1m": load_before[0], "peak_1m": round(sampler.load_peak, 2),
                              "after_1m": os.getloadavg()[0],
@@ -382,8 +502,20 @@ def run(db_path: Path | None = None, sessions: int = 3, mode: str = "async",
     report["failures"] = failures
     if rows:
         report["server_cpu_s_per_session"] = round(report["server_cpu_s"] / len(rows), 2)
-    report["first_settled_s"] = _summary([row["first_settled_s"] for row in rows])
-    report["filter_settled_s"] = _summary([row["filter_settled_s"] for row in rows])
+    # In wire mode the summaries are the wire sessions' (the target); the one
+    # chromium session, which also draws the page, is reported apart.
+    measured = [row for row in rows if row.get("client") != "chromium"] \
+        if mode == "wire" else rows
+    report["first_settled_s"] = _summary([row["first_settled_s"] for row in measured])
+    report["filter_settled_s"] = _summary([row["filter_settled_s"] for row in measured])
+    if mode == "wire":
+        browser = next((row for row in rows if row.get("client") == "chromium"), None)
+        report["chromium"] = {key: browser[key] if browser else None
+                              for key in ("first_settled_s", "filter_settled_s")}
+        median = report["filter_settled_s"]["median"]
+        report["target"] = {"filter_settled_median_max_s": TARGET_FILTER_MEDIAN_S,
+                            "met": median is not None and not failures
+                            and median <= TARGET_FILTER_MEDIAN_S}
     return report
 
 
@@ -391,11 +523,16 @@ def table(report: dict) -> str:
     def s(value) -> str:
         return "—" if value is None else f"{value:.2f}".replace(".", ",")
 
-    lines = [f"Tablero — {report['sessions']} sesiones de navegador a la vez "
+    wire = report["mode"] == "wire"
+    what = "sesiones (1 en chromium, las demás por el protocolo)" if wire else \
+        "sesiones de navegador"
+    lines = [f"Tablero — {report['sessions']} {what} a la vez "
              f"({report['mode']}, {report['date']}, {report['machine'].get('cpus')} núcleos)", "",
-             f"{'sesión':>6}  {'entidad':<48}{'primera carga':>14}{'tras el filtro':>16}"]
+             f"{'sesión':>6}  {'cliente':<9}{'entidad':<48}{'primera carga':>14}"
+             f"{'tras el filtro':>16}"]
     for row in report["per_session"]:
-        lines.append(f"{row['session']:>6}  {row['entidad'][:47]:<48}"
+        lines.append(f"{row['session']:>6}  {row.get('client', 'chromium'):<9}"
+                     f"{row['entidad'][:47]:<48}"
                      f"{s(row['first_settled_s']):>14}{s(row['filter_settled_s']):>16}")
     for failure in report["failures"]:
         lines.append(f"{failure['session']:>6}  FALLÓ: {failure['error'][:100]}")
@@ -404,14 +541,27 @@ def table(report: dict) -> str:
     warm = f"calentamiento {s(report['warm_up_s'])} s; " if "warm_up_s" in report else ""
     lines += [
         "",
-        f"Página asentada (s): {warm}primera carga mediana {s(first['median'])}, peor "
-        f"{s(first['worst'])}; tras el filtro mediana {s(change['median'])}, peor "
-        f"{s(change['worst'])}",
+        f"Página asentada (s{', sesiones por el protocolo' if wire else ''}): {warm}primera "
+        f"carga mediana {s(first['median'])}, peor {s(first['worst'])}; tras el filtro "
+        f"mediana {s(change['median'])}, peor {s(change['worst'])}",
+    ]
+    if wire:
+        browser, target = report["chromium"], report["target"]
+        lines += [
+            f"La sesión de chromium (con el dibujo de la página): primera carga "
+            f"{s(browser['first_settled_s'])} s, tras el filtro {s(browser['filter_settled_s'])} s",
+            f"Objetivo (mediana tras el filtro ≤ {s(target['filter_settled_median_max_s'])} s): "
+            + ("cumplido" if target["met"] else "NO cumplido"),
+        ]
+    lines += [
         f"Memoria del servidor (MB): antes {rss['before']}, pico {rss['peak']}, "
         f"después {rss['after']}; CPU del servidor {report['server_cpu_s']} s "
-        f"({report.get('server_cpu_s_per_session', '—')} s por sesión) en {report['wall_s']} s",
-        f"Navegadores ({report['mode']}): CPU {client['cpu_s']} s, memoria pico (PSS) "
-        f"{client['peak_pss_mb']} MB, {client['processes']} procesos",
+        f"({report.get('server_cpu_s_per_session', '—')} s por sesión) en {report['wall_s']} s: "
+        f"{s(report['server_cores_used'])} núcleos en promedio, hasta "
+        f"{report['server_threads_peak']} hilos",
+        f"Clientes ({report['mode']}): CPU {client['cpu_s']} s (Python {client['python_cpu_s']} s, "
+        f"navegadores {client['browser_cpu_s']} s), memoria pico de los navegadores (PSS) "
+        f"{client['peak_pss_mb']} MB en {client['processes']} procesos",
         f"Carga media de 1 min: antes {load['before_1m']:.2f}, pico {load['peak_1m']:.2f}, "
         f"después {load['after_1m']:.2f}",
     ]
@@ -422,8 +572,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.load",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=30, help="sesiones a la vez")
-    parser.add_argument("--mode", choices=MODES, default="async",
-                        help="async: un Playwright y un chromium; threads: uno por hilo")
+    parser.add_argument("--mode", choices=MODES, default="wire",
+                        help="wire: una sesión en chromium y las demás por el protocolo de "
+                             "Streamlit, sin navegador; async: todas en chromium, un Playwright "
+                             "y un chromium; threads: todas en chromium, uno por hilo")
     parser.add_argument("--db", default=None,
                         help="base de datos (por defecto, la de ejemplo en una carpeta temporal)")
     parser.add_argument("--entidad", action="append", default=None,

@@ -1,13 +1,18 @@
 """Speak Streamlit's browser protocol to a real server, as a visitor's script
-could: protobuf BackMsg frames on the /_stcore/stream websocket, and the
-upload endpoint. No browser involved (tests/browser_support.py starts the
-server)."""
+could: protobuf BackMsg frames on the /_stcore/stream websocket, the upload
+endpoint, and the page's static files. No browser involved
+(tests/browser_support.py starts the server; bench/load.py drives many of
+these at once)."""
 from __future__ import annotations
 
+import http.client
+import re
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
@@ -20,6 +25,7 @@ class Run:
     """What one script run sent back: its elements, by kind."""
 
     elements: list = field(default_factory=list)
+    status: int | None = None  # ForwardMsg.ScriptFinishedStatus of the run's end
 
     def of(self, kind: str) -> list:
         return [getattr(e, kind) for e in self.elements if e.WhichOneof("type") == kind]
@@ -29,6 +35,14 @@ class Run:
 
     def widget_id(self, kind: str, label: str) -> str:
         return next(e.id for e in self.of(kind) if e.label == label)
+
+    def metrics(self) -> dict[str, str]:
+        """The ``st.metric`` figures as the page writes them, by label."""
+        return {m.label: m.body for m in self.of("metric")}
+
+    def errors(self) -> int:
+        """Tracebacks and error boxes (``st.exception``, ``st.error``) in the run."""
+        return len(self.of("exception")) + sum(a.format == Alert.ERROR for a in self.of("alert"))
 
 
 class Visitor:
@@ -53,8 +67,17 @@ class Visitor:
     def send(self, msg: BackMsg) -> None:
         self.socket.send(msg.SerializeToString())
 
-    def run(self, widgets: dict[str, object] | None = None, timeout: float = 60) -> Run:
-        """Rerun the script with these widget values (str → text, True → a click)."""
+    def run(self, widgets: dict[str, object] | None = None, timeout: float = 60,
+            settle: bool = False) -> Run:
+        """Rerun the script with these widget values (str → text, True → a click,
+        a list or tuple of str → a multiselect's chosen options, as the browser
+        sends them: their labels); the elements until the run's end.
+
+        With ``settle``, a run that ends early because the script asked for a
+        rerun (``st.rerun``) is not the end: the elements are those of the run
+        that finishes, as a browser would show them once it is idle. Without
+        it, reading stops at the first ``script_finished``.
+        """
         msg = BackMsg()
         state = msg.rerun_script
         state.SetInParent()
@@ -63,6 +86,8 @@ class Visitor:
             widget.id = widget_id
             if value is True:
                 widget.trigger_value = True
+            elif isinstance(value, (list, tuple)):
+                widget.string_array_value.data.extend(str(v) for v in value)
             else:
                 widget.string_value = str(value)
         self.send(msg)
@@ -73,10 +98,14 @@ class Visitor:
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.session_id = forward.new_session.initialize.session_id
+                if settle:  # every run starts with one: a rerun's elements replace the last
+                    run.elements.clear()
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 run.elements.append(forward.delta.new_element)
             elif kind == "script_finished":
-                return run
+                run.status = forward.script_finished
+                if not (settle and run.status == ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+                    return run
 
     def clear_cache(self) -> None:
         msg = BackMsg()
@@ -102,6 +131,37 @@ class Visitor:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+
+
+def fetch_frontend(url: str, timeout: float = 60, connections: int = 6) -> int:
+    """GET the page and the scripts, styles and font it lists, as a browser on
+    its first visit does before it opens the websocket: over ``connections``
+    kept-alive connections at a time (a browser's limit per server over
+    HTTP/1.1); the bytes received. The chunks the page's JavaScript loads later
+    (e.g. for charts) are not fetched. (A new connection per file would be ~60
+    connections per visitor, which a browser does not open.)"""
+    host, port = url.removeprefix("http://").split(":")
+    with urllib.request.urlopen(url + "/", timeout=timeout) as page:
+        html = page.read()
+    assets = list(dict.fromkeys(re.findall(rb'(?:src|href)="\./(static/[^"]+)"', html)))
+
+    def get(share: list[bytes]) -> int:
+        connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+        try:
+            total = 0
+            for asset in share:
+                connection.request("GET", "/" + asset.decode())
+                response = connection.getresponse()
+                total += len(response.read())
+                if response.status != 200:
+                    raise OSError(f"{asset.decode()}: HTTP {response.status}")
+            return total
+        finally:
+            connection.close()
+
+    shares = [assets[start::connections] for start in range(connections)]
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        return len(html) + sum(pool.map(get, [share for share in shares if share]))
 
 
 def metrics(url: str) -> dict[str, float]:
