@@ -33,10 +33,20 @@ def visible(text: str) -> str:
     return _INVISIBLE_RE.sub("", text) if not text.isascii() else text
 
 
+# The combining diacritical marks of U+0300–U+036F (all but U+034F, the
+# grapheme joiner, whose combining class is 0): the accents of Spanish text
+# after NFKD. Removed by one regex pass; any other non-ASCII character left is
+# checked one by one as before, so the result is the same.
+_COMMON_MARKS_RE = re.compile(
+    "[" + "".join(chr(i) for i in range(0x300, 0x370) if unicodedata.combining(chr(i))) + "]+")
+
+
 def _fold_once(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if not decomposed.isascii():
-        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+        decomposed = _COMMON_MARKS_RE.sub("", decomposed)
+        if not decomposed.isascii():
+            decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_NOT_KEPT_RE.sub(" ", decomposed.lower()).split())
 
 
