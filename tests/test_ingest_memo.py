@@ -100,3 +100,18 @@ def test_equal_values_of_other_types_are_read_apart_and_readings_are_not_shared(
     assert readings["Taller uno"] is not readings["Taller seis"]
     readings["Taller uno"].observation = "solo esta"
     assert readings["Taller seis"].observation is None
+
+
+def test_the_cleaned_texts_of_a_row_are_those_of_its_cells_every_time():
+    from data_layer.ingest.table import row_texts
+    from data_layer.ingest.workbook import Sheet
+    from data_layer.normalise.text import clean
+
+    rows = [["  Actividad ", None, 3.0, "", "\u200b"], [], [None, "Responsable\n\n x", True, 0.5]]
+    sheet = Sheet("Plan", [list(row) for row in rows])
+    for _ in range(2):  # the second time from the sheet's memory
+        for r, row in enumerate(rows):
+            assert row_texts(sheet, r) == tuple(t for t in (clean(v) for v in row) if t)
+        assert row_texts(sheet, len(rows)) == ()  # past the last row: nothing
+    assert row_texts(sheet, 0) == ("Actividad", "3")
+    assert Sheet("Plan", [list(row) for row in rows]) == sheet  # the memory is not a field
