@@ -35,7 +35,7 @@ from data_layer.ingest.rows import RawActivity, split_rows
 from data_layer.ingest.table import find_table
 from data_layer.ingest.workbook import read_workbook
 from data_layer.model import Activity, Office, ParsedPlan, Reading
-from data_layer.normalise import dates, phases, progress
+from data_layer.normalise import dates, offices, phases, progress
 from data_layer.normalise.text import clean, fold
 from data_layer.vocab import load_table
 
@@ -404,6 +404,11 @@ def check_text(value: str) -> None:
     assert phases._best_match(folded) == _best_match_reference(folded)
     assert phases.declared_phase(value) == phases._declared(value)
     assert phases.infer_phase(value) == phases.infer_phase(value)  # a remembered answer
+    plain_words = phases._text_words(value)
+    assert phases.infer_phase_words(value) == (plain_words or (phases.UNCLASSIFIED, None))
+    assert phases.infer_phase_words(value) == phases.infer_phase_words(value)  # remembered
+    assert offices.canonical_office(value) == offices._canonical_office(value)
+    assert offices.canonical_office(value) == offices._canonical_office(value)  # remembered
     for year in (None, 2025):
         plain = _date_outcome(dates._from_text, value, year)
         assert _date_outcome(lambda v: dates.parse_date(v, year=year), value) == plain

@@ -24,11 +24,11 @@ from functools import lru_cache
 
 from data_layer.ingest import columns as col
 from data_layer.ingest.rows import SheetRows
-from data_layer.ingest.table import HEADER_SEARCH_ROWS, Table
+from data_layer.ingest.table import HEADER_SEARCH_ROWS, Table, row_texts
 from data_layer.ingest.workbook import Sheet, column_letter
 from data_layer.model import AVISO, DECLARED, INFO, Activity, Issue, ParsedPlan
 from data_layer.normalise.dates import parse_month
-from data_layer.normalise.text import clean, fold
+from data_layer.normalise.text import fold
 from data_layer.vocab import load_table
 
 FORM_SCAN_ROWS = 200  # forms are short; a long table is not read twice
@@ -78,8 +78,8 @@ def form_labels(sheet: Sheet, first_row: int = 0) -> list[str]:
     vocabulary = set(_vocab().get("form_label", ()))
     labels: dict[str, str] = {}
     rows = form_rows = 0
-    for values in sheet.values[first_row:first_row + FORM_SCAN_ROWS]:
-        texts = [t for t in (clean(v) for v in values if v is not None) if t]
+    for r in range(first_row, min(first_row + FORM_SCAN_ROWS, len(sheet.values))):
+        texts = row_texts(sheet, r)
         if not texts:
             continue
         rows += 1
@@ -125,8 +125,8 @@ def form_sheet_issue(sheet: str, labels: list[str]) -> Issue:
 def table_header_row(sheet: Sheet) -> int | None:
     """The first row (0-based) with at least three known headers: a table the
     importer did not read (no activity column among them), or None."""
-    for r, values in enumerate(sheet.values[:HEADER_SEARCH_ROWS]):
-        texts = [t for t in (clean(v) for v in values if v is not None) if t]
+    for r in range(min(HEADER_SEARCH_ROWS, len(sheet.values))):
+        texts = row_texts(sheet, r)
         if len(set(texts)) >= MIN_TABLE_HEADERS and col.header_score(texts) >= MIN_TABLE_HEADERS:
             return r
     return None

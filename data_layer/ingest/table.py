@@ -188,9 +188,25 @@ def _extra_keys(columns: list[Column]) -> dict[int, str]:
     return keys
 
 
-def _row_texts(sheet: Sheet, r: int) -> list[str]:
-    row = sheet.values[r] if r < len(sheet.values) else []
-    return [t for t in (clean(v) for v in row) if t]
+def row_texts(sheet: Sheet, r: int) -> tuple[str, ...]:
+    """The non-empty cleaned texts of row ``r`` (0-based) in column order.
+
+    The header search, the sub-header rows and the form check all read the
+    same first rows: each row is cleaned once per sheet. The texts depend on
+    the cells only, which are not changed once the workbook is read; a tuple,
+    so no caller can change what the next one gets.
+    """
+    memo = sheet.__dict__.get("_row_texts")
+    if memo is None:
+        memo = sheet.__dict__["_row_texts"] = {}
+    texts = memo.get(r)
+    if texts is None:
+        row = sheet.values[r] if r < len(sheet.values) else ()
+        texts = memo[r] = tuple(t for t in (clean(v) for v in row) if t)
+    return texts
+
+
+_row_texts = row_texts
 
 
 def _header_start(sheet: Sheet) -> int | None:

@@ -296,22 +296,32 @@ def progress_readings(sheet_rows: SheetRows, acts: list[Activity], year: int | N
     activities = sheet_rows.activities
     for column in table.of_kind(col.PROGRESS):
         c = column.index
-        if not any(c in raw.texts for raw in activities):
+        texts = [raw.texts.get(c) for raw in activities]
+        if not any(text is not None for text in texts):
             continue  # nobody reported this period yet: no readings
-        cells = [(raw.cells.get(c), formats.get((raw.row, c)) if formats else None) for raw in activities]
-        fraction = column_is_fraction(cells)
+        values = [raw.cells.get(c) for raw in activities]
+        fmts = [formats.get((raw.row, c)) for raw in activities] if formats else [None] * len(values)
+        fraction = column_is_fraction(zip(values, fmts))
         kind, index = column.period
         label, cutoff = period_label(kind, index), period_cutoff(kind, index, year)
-        for raw, act, (value, fmt) in zip(activities, acts, cells):
-            parsed = parse_progress(value, fraction=fraction, number_format=fmt)
+        # Each distinct (value, format) of the column is read once: the
+        # reading depends on nothing else (``fraction`` is the column's), and
+        # ProgressValue is frozen, so rows share it safely. The key holds the
+        # value's type: 1, 1.0 and True are equal keys but different readings.
+        parsed_of: dict = {}
+        for raw, act, value, fmt, text in zip(activities, acts, values, fmts, texts):
+            key = (value.__class__, value, fmt)
+            parsed = parsed_of.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                parsed = parsed_of[key] = parse_progress(value, fraction=fraction, number_format=fmt)
             if parsed is None:
-                act.readings.append(Reading(kind, index, label, cutoff, SIN_REPORTE, None, raw.texts.get(c)))
+                act.readings.append(Reading(kind, index, label, cutoff, SIN_REPORTE, None, text))
                 continue
             if formulas and (raw.row, c) in formulas:  # no saved result: reported as formula_sin_valor
-                act.readings.append(Reading(kind, index, label, cutoff, ILEGIBLE, None, raw.texts.get(c)))
+                act.readings.append(Reading(kind, index, label, cutoff, ILEGIBLE, None, text))
                 continue
-            act.readings.append(Reading(kind, index, label, cutoff, parsed.state, parsed.value, raw.texts.get(c),
-                                        planned=parsed.planned, executed=parsed.executed))
+            act.readings.append(Reading(kind, index, label, cutoff, parsed.state, parsed.value, text,
+                                        parsed.planned, parsed.executed))
             if parsed.state == ILEGIBLE:
                 issues.append(cell_issue(ERROR, table, raw, column, value, parsed.message or "",
                                          "avance_ilegible"))
@@ -320,6 +330,9 @@ def progress_readings(sheet_rows: SheetRows, acts: list[Activity], year: int | N
                                          parsed.code or "avance_ajustado"))
     _planned_executed(sheet_rows, acts, year)
     _attach_notes(sheet_rows, acts)
+
+
+_UNSEEN = object()
 
 
 def _planned_executed(sheet_rows: SheetRows, acts: list[Activity], year: int | None) -> None:

@@ -111,20 +111,20 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook:
                 "contraseña (Archivo › Información › Proteger libro) y vuelva a cargarlo.")
         return _read_calamine(name, data, "xls")
     if data.startswith(ZIP_MAGIC):
-        _check_zip(name, data)
+        archive = _check_zip(name, data)  # opened once: the checks and the read share it
         if suffix in (".ods",) or b"mimetypeapplication/vnd.oasis.opendocument" in data[:200]:
             hidden_rows = _scan_ods(name, data)
             book = _read_calamine(name, data, "ods")
             for sheet in book.sheets:
                 sheet.hidden_rows = hidden_rows.get(sheet.name, set())
             return book
-        if suffix == ".xlsb" or _is_xlsb(data):
+        if suffix == ".xlsb" or _is_xlsb(data, archive):
             # calamine builds a dense grid for .xlsb with no ceiling: one cell
             # written at XFD1048576 would allocate 17 billion cells.
             raise PlanFileError(
                 f"El archivo «{name}» es un libro binario de Excel (.xlsb), que no se puede cargar. "
                 "Ábralo en Excel y guárdelo como «Libro de Excel (.xlsx)».")
-        return _read_xlsx(name, data)
+        return _read_xlsx(name, data, archive=archive)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"):
         raise PlanFileError(
             f"El archivo «{name}» no es una hoja de cálculo aunque su nombre termine en {suffix} "
@@ -133,7 +133,8 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook:
     return _read_csv(name, data)
 
 
-def _check_zip(name: str, data: bytes) -> None:
+def _check_zip(name: str, data: bytes) -> zipfile.ZipFile:
+    """The archive of ``data``, refused when broken or a decompression bomb."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -147,12 +148,13 @@ def _check_zip(name: str, data: bytes) -> None:
         raise PlanFileError(
             f"El archivo «{name}» se expandiría a {es_number(round(total / 1024 / 1024))} MB al abrirlo; "
             "se rechazó para proteger el servidor. Guarde una copia sólo con las hojas del plan.")
+    return archive
 
 
-def _is_xlsb(data: bytes) -> bool:
+def _is_xlsb(data: bytes, archive: zipfile.ZipFile | None = None) -> bool:
     try:
-        return any(n.endswith(".bin") and n.startswith("xl/worksheets/")
-                   for n in zipfile.ZipFile(io.BytesIO(data)).namelist())
+        archive = archive if archive is not None else zipfile.ZipFile(io.BytesIO(data))
+        return any(n.endswith(".bin") and n.startswith("xl/worksheets/") for n in archive.namelist())
     except (zipfile.BadZipFile, EOFError, ValueError):
         return False
 
@@ -288,7 +290,8 @@ def column_letter(index: int) -> str:
 
 
 def _read_xlsx(name: str, data: bytes, *, fast: bool = True,
-               fallbacks: list[str] | None = None, tier: int = 1) -> Workbook:
+               fallbacks: list[str] | None = None, tier: int = 1,
+               archive: zipfile.ZipFile | None = None) -> Workbook:
     """Read an .xlsx/.xlsm.
 
     ``fast`` (the default) reads the shared strings and each sheet's cells
@@ -311,7 +314,8 @@ def _read_xlsx(name: str, data: bytes, *, fast: bool = True,
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise PlanFileError(_not_xlsx_message(name)) from exc
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    if archive is None:  # else the same data, already opened by the checks
+        archive = zipfile.ZipFile(io.BytesIO(data))
     sheet_paths = _xlsx_sheet_paths(archive)
     budget = _Budget(name)
     reader = xlsx_fast.SheetReader(book) if fast else None

@@ -347,6 +347,24 @@ def _restore_de(name: str) -> str:
 
 
 def canonical_office(raw: str) -> str:
+    """The one way an office is written on the dashboard (see ``_canonical_office``).
+
+    A plan writes the same few offices in many combinations («Secretaría de
+    Salud, Secretaría de Gobierno» on one row, «Secretaría de Gobierno» on the
+    next): each name is spelt once. The answer is a string and depends on the
+    text and the vocabularies only.
+    """
+    if raw.__class__ is str and len(raw) <= 500:
+        return _canonical_cached(raw)
+    return _canonical_office(raw)
+
+
+@lru_cache(maxsize=20_000)
+def _canonical_cached(raw: str) -> str:
+    return _canonical_office(raw)
+
+
+def _canonical_office(raw: str) -> str:
     """The one way an office is written on the dashboard.
 
     Expands abbreviations, resolves known aliases (offices.csv), spells each

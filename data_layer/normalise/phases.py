@@ -8,6 +8,7 @@ as declared (see ``data_layer.model.INFERRED``).
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -187,11 +188,31 @@ def infer_phase_words(*texts: object) -> tuple[str, str | None]:
     («capacitar» from «Conformar y capacitar un equipo…»), never the keyword's
     stem («capacit»), which is vocabulary, not Spanish."""
     for text in texts:
-        folded = fold(text)
-        keyword = _best_match(folded)
-        if keyword is not None:
-            return keyword.phase, _whole_words(str(text), folded, keyword)
+        if text is None:
+            continue
+        if text.__class__ is str and len(text) <= _MEMO_CHARS:
+            found = _text_words_cached(text)
+        else:
+            found = _text_words(text)
+        if found is not None:
+            return found
     return UNCLASSIFIED, None
+
+
+# The result for one text depends on that text only (and the vocabulary,
+# loaded once): activities that repeat a wording are read once. Immutable
+# tuples of strings, so sharing them between rows is safe.
+@lru_cache(maxsize=50_000)
+def _text_words_cached(text: str) -> tuple[str, str] | None:
+    return _text_words(text)
+
+
+def _text_words(text: object) -> tuple[str, str] | None:
+    folded = fold(text)
+    keyword = _best_match(folded)
+    if keyword is None:
+        return None
+    return keyword.phase, _whole_words(str(text), folded, keyword)
 
 
 _WORD = re.compile(r"[^\W_]+|%")
@@ -204,10 +225,23 @@ def _whole_words(text: str, folded: str, keyword: _Keyword) -> str:
     assert match is not None  # _best_match found it
     first = folded.count(" ", 0, match.start())
     count = match.group(0).count(" ") + 1
-    tokens = [(m.start(), m.end(), fold(m.group(0))) for m in _WORD.finditer(text)]
-    words = [(start, end) for start, end, token in tokens for _ in token.split()]
-    if " ".join(token for _, _, token in tokens if token) != folded or first + count > len(words):
-        return match.group(0)
+    # Each token of the text folded on its own (an ASCII letter/digit run or
+    # "%" folds to its lower case); a token may fold to several words or none.
+    tokens = _WORD.findall(text)
+    folded_tokens = [token.lower() if token.isascii() else fold(token) for token in tokens]
+    if all(token and " " not in token for token in folded_tokens):
+        # The usual case: one word per token, so word i is token i.
+        if " ".join(folded_tokens) != folded or first + count > len(tokens):
+            return match.group(0)
+        spans = [m.span() for m in itertools.islice(_WORD.finditer(text), first + count)]
+        words = spans[first:]
+        first = 0
+    else:
+        words = []
+        for m, token in zip(_WORD.finditer(text), folded_tokens):
+            words.extend(m.span() for _ in token.split())
+        if " ".join(token for token in folded_tokens if token) != folded or first + count > len(words):
+            return match.group(0)
     found = text[words[first][0]:words[first + count - 1][1]]
     if found[:1].isupper() and found[1:2].islower():  # «Capacitar» at the start of a sentence
         found = found[0].lower() + found[1:]
