@@ -43,10 +43,10 @@ def make_workbooks(workdir: Path, large: int, files: int, per_file: int) -> dict
     for name, count, size in (("un_archivo_grande", 1, large), ("archivos_pequenos", files, per_file)):
         folder = workdir / f"libros_{name}_{count}x{size}"
         marker = folder / ".ok"
-        if not marker.exists():
+        if not (marker.exists() and marker.read_text() == synth.WORKBOOK_LAYOUT):
             shutil.rmtree(folder, ignore_errors=True)
             synth.write_workbooks(folder, count, size)
-            marker.write_text("ok")
+            marker.write_text(synth.WORKBOOK_LAYOUT)
         sets[name] = sorted(folder.glob("*.xlsx"))
     return sets
 

@@ -60,6 +60,7 @@ GROUPS = ["Juntas de acción comunal", "Veedurías ciudadanas", "Jóvenes", "Muj
 # How write_database lays the rows out; a folder of benchmarks regenerates a
 # database written under another layout (bench.common.synthetic_database).
 LAYOUT = "2: consecutive activity ids per plan"
+WORKBOOK_LAYOUT = "2: every activity worded apart"  # likewise for write_workbooks
 
 
 def entity_names(count: int, seed: int = 7) -> list[str]:
@@ -194,7 +195,10 @@ def write_workbooks(directory: Path | str, files: int, activities_per_file: int,
             verb, _ = rng.choice(VERBS)
             progress = [_quarter_value(rng, q) for q in range(1, 5)]
             offices = ", ".join(rng.sample(OFFICES, rng.randint(1, 3)))
-            sheet.append([i, f"{verb} {rng.choice(OBJECTS)}", offices, f"{rng.randint(1, 28):02d}/"
+            # Every activity worded apart, as in a real plan: the importer
+            # reads each wording once, and 81 repeated ones flattered it.
+            name = f"{verb} {rng.choice(OBJECTS)} en el sector {number}-{i}"
+            sheet.append([i, name, offices, f"{rng.randint(1, 28):02d}/"
                           f"{rng.randint(1, 12):02d}/2025", rng.choice(GROUPS), *progress, "Sin novedad"])
         path = directory / f"plan_{number:04d}.xlsx"
         book.save(path)
