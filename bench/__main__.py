@@ -303,6 +303,9 @@ def table(report: dict) -> str:
                      f"libro grande: importar {report['ingest']['process_s']['ours']} s, solo "
                      f"leerlo con calamine {report['ingest']['process_s']['calamine']} s "
                      f"({report['ingest_process_ratio']}×)")
+        lines.append(f"Suelo de cualquier importador que guarde lo leído (calamine y sus valores "
+                     f"crudos a una tabla de DuckDB, sin interpretar nada): "
+                     f"{report['ingest']['ingest_floor_ratio']}× calamine")
         lines.append("")
     if "memory" in report:
         m = report["memory"]

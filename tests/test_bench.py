@@ -86,6 +86,12 @@ def test_bench_json_at_small_scale(tmp_path):
     assert report["ingest_ratio"] == max(w["ratio_vs_calamine"]
                                          for w in report["ingest"]["workloads"].values())
     assert report["ingest"]["process_s"]["ours"] > report["ingest"]["process_s"]["calamine"] > 0
+    # the floor (calamine, then its raw values into DuckDB) is above calamine, below ours
+    for workload in workloads.values():
+        seconds = workload["seconds"]
+        assert seconds["calamine"] < seconds["calamine_into_duckdb"] < seconds["ours"]
+    assert report["ingest"]["ingest_floor_ratio"] == max(
+        w["floor_ratio_vs_calamine"] for w in workloads.values())
     assert all(isinstance(t["met"], bool) for t in report["targets"].values())
     assert report["machine"]["cpus"] and report["machine"]["versions"]["duckdb"]
 
