@@ -55,7 +55,8 @@ def _day(value: object) -> pd.Timestamp:
 class _FromOtherFigures:
     """The figures our queries give as a cut of, or the totals over, other
     figures (queries.lowest_offices, states_by_cutoff, states_totals,
-    semaforo_totals, phase_totals, office_totals): pandas draws them from its own."""
+    semaforo_totals, phase_totals, office_totals, last_reports): pandas draws them
+    from its own."""
 
     def lowest_offices(self, filters: Filters, count: int) -> pd.DataFrame:
         ranking = self.office_ranking(filters)
@@ -70,6 +71,9 @@ class _FromOtherFigures:
 
     def semaforo_totals(self, filters: Filters) -> pd.DataFrame:
         return totals.semaforo_colours(self.semaforo_summary(filters))
+
+    def last_reports(self, filters: Filters) -> pd.DataFrame:
+        return self.entity_comparison(filters)[["Entidad", "Último seguimiento"]]
 
     def phase_totals(self, filters: Filters) -> pd.DataFrame:
         return totals.phases(self.phase_summary(filters), filters)

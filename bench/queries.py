@@ -41,7 +41,7 @@ RESUMEN_OFFICES = 5  # the offices Resumen charts (pages/resumen.py)
 NAMED_LINES = 8  # = ui.charts.NAMED_LINES: more entities, Avance sums them per cut-off
 SIDEBAR = ["options:entidad", "options:vigencia", "corte_options", "options:fase",
            "options:dependencia", "options:grupo_valor", "kpis"]
-HEADER = ["entity_comparison"]  # with several entities in view (calls_of)
+HEADER = ["last_reports"]  # with several entities in view (calls_of)
 PAGES: dict[str, list[str]] = {
     "resumen": ["entity_comparison", "states_summary", "semaforo_summary", "progress_by_period",
                 "lowest_offices"],
@@ -120,9 +120,10 @@ def views(con) -> list[View]:
 
 def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[str]:
     calls = SIDEBAR + PAGES[page]
-    if kpis is not None and int(kpis["entidades"].iloc[0]) > 1:
+    if kpis is not None and int(kpis["entidades"].iloc[0]) > 1 and page != "presentacion":
         # Every page's header says the figures are consolidated, and at which
-        # cut-off each entity is (ui.layout.header); Resumen charts it too.
+        # cut-off each entity is (ui.layout.header; the presentation has its own,
+        # from the report's comparison).
         calls = list(dict.fromkeys(calls[:len(SIDEBAR)] + HEADER + calls[len(SIDEBAR):]))
     elif page == "resumen":
         calls = [c for c in calls if c != "entity_comparison"]  # drawn only to compare

@@ -302,11 +302,25 @@ def finish_entity_comparison(df: pd.DataFrame, filters: Filters) -> pd.DataFrame
     return add_drill(df, {"entidad": "Entidad"})
 
 
+def last_reports(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The «Entidad» and «Último seguimiento» columns of :func:`entity_comparison`
+    alone: what :func:`consolidated_text` reads (every page's header), without
+    the figures, colours and drill-down of a thousand entities."""
+    return summed(con, filters, ("entidad",), LAST_REPORTS_SQL)
+
+
+LAST_REPORTS_SQL = """
+        SELECT entidad AS "Entidad", max(ml) AS "Último seguimiento"
+        FROM g GROUP BY entidad ORDER BY entidad
+"""
+
+
 CONSOLIDATED_DATES = 4  # cut-off dates named one by one in consolidated_text
 
 
 def consolidated_text(comparison: pd.DataFrame, corte: object) -> str:
-    """What a view of several entities is, from :func:`entity_comparison`:
+    """What a view of several entities is, from :func:`entity_comparison` (or
+    :func:`last_reports`, its two columns read here):
     "Vista consolidada de 5 entidades, cada una con su último reporte hasta el
     31/12/2024: 1 al 31/12/2024 (A), 1 al 31/03/2022 (B) y 3 todavía sin ningún
     corte (C, D y E)." Names are given for groups of up to three. (Its counts

@@ -297,6 +297,11 @@ def test_totals_of_many_entities_are_summed_in_sql(many, db_path):
                     queries.semaforo_totals(con, filters),
                     totals.semaforo_colours(queries.semaforo_summary(con, filters)),
                     obj=str(filters))
+                # every page's header: the two columns of the comparison it reads
+                pd.testing.assert_frame_equal(
+                    queries.last_reports(con, filters),
+                    queries.entity_comparison(con, filters)[["Entidad", "Último seguimiento"]],
+                    obj=str(filters))
                 # and the rendición de cuentas' phase and office screens of many entities
                 pd.testing.assert_frame_equal(
                     queries.phase_totals(con, filters),

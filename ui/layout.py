@@ -94,8 +94,8 @@ def header(title: str, intro: str | None = None, need_activities: bool = True) -
     st.info(safe.md(filters.describe(view.count)), icon=":material/filter_alt:")
     if view.compare:
         # Several plans in one set of figures: say so, and at which cut-off each is.
-        comparison = data.load(queries.entity_comparison, filters)
-        st.info(safe.md(queries.consolidated_text(comparison, kpis["corte"])),
+        latest = data.load(queries.last_reports, filters)
+        st.info(safe.md(queries.consolidated_text(latest, kpis["corte"])),
                    icon=":material/stacks:")
     if need_activities and view.count == 0:
         empty("Ninguna actividad cumple estos filtros. Quite alguno en la barra lateral "
