@@ -120,12 +120,13 @@ def views(con) -> list[View]:
 
 def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[str]:
     calls = SIDEBAR + PAGES[page]
-    if kpis is not None and int(kpis["entidades"].iloc[0]) > 1 and page != "presentacion":
+    several = kpis is not None and int(kpis["entidades"].iloc[0]) > 1
+    if several and page not in ("presentacion", "resumen"):
         # Every page's header says the figures are consolidated, and at which
-        # cut-off each entity is (ui.layout.header; the presentation has its own,
-        # from the report's comparison).
-        calls = list(dict.fromkeys(calls[:len(SIDEBAR)] + HEADER + calls[len(SIDEBAR):]))
-    elif page == "resumen":
+        # cut-off each entity is (ui.layout.header; Resumen reads it from the
+        # comparison it charts, the presentation from its report's).
+        calls = calls[:len(SIDEBAR)] + HEADER + calls[len(SIDEBAR):]
+    elif page == "resumen" and kpis is not None:
         calls = [c for c in calls if c != "entity_comparison"]  # drawn only to compare
     if kpis is not None and int(kpis["entidades"].iloc[0]) > NAMED_LINES and page in (
             "resumen", "avance"):  # the charts of many entities: totals, summed by the query

@@ -7,7 +7,7 @@ from ui import charts, data, drilldown, layout, legend, presentation, tables
 
 with layout.guard("el resumen"):
     view = layout.header("Resumen", "El estado del plan de participación ciudadana al corte "
-                                    "elegido en la barra lateral.")
+                                    "elegido en la barra lateral.", comparison=True)
     filters, kpis = view.filters, view.kpis
 
     figures = [

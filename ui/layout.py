@@ -82,8 +82,13 @@ def _through_dashboard() -> None:
         st.rerun()
 
 
-def header(title: str, intro: str | None = None, need_activities: bool = True) -> View:
-    """Title, the sentence of what is filtered, and the empty state."""
+def header(title: str, intro: str | None = None, need_activities: bool = True,
+           comparison: bool = False) -> View:
+    """Title, the sentence of what is filtered, and the empty state.
+
+    ``comparison``: the page draws ``queries.entity_comparison`` itself; the
+    sentence of a consolidated view reads it (the same cached result) instead
+    of ``queries.last_reports``."""
     _through_dashboard()
     st.title(title, anchor=False)
     if intro:
@@ -94,7 +99,8 @@ def header(title: str, intro: str | None = None, need_activities: bool = True) -
     st.info(safe.md(filters.describe(view.count)), icon=":material/filter_alt:")
     if view.compare:
         # Several plans in one set of figures: say so, and at which cut-off each is.
-        latest = data.load(queries.last_reports, filters)
+        latest = data.load(queries.entity_comparison if comparison else queries.last_reports,
+                           filters)
         st.info(safe.md(queries.consolidated_text(latest, kpis["corte"])),
                    icon=":material/stacks:")
     if need_activities and view.count == 0:
