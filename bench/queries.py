@@ -126,7 +126,7 @@ def calls_of(page: str, view: View, kpis: pd.DataFrame | None = None) -> list[st
         # cut-off each entity is (ui.layout.header; Resumen reads it from the
         # comparison it charts, the presentation from its report's).
         calls = calls[:len(SIDEBAR)] + HEADER + calls[len(SIDEBAR):]
-    elif page == "resumen" and kpis is not None:
+    elif page == "resumen" and kpis is not None and not several:
         calls = [c for c in calls if c != "entity_comparison"]  # drawn only to compare
     if kpis is not None and int(kpis["entidades"].iloc[0]) > NAMED_LINES and page in (
             "resumen", "avance"):  # the charts of many entities: totals, summed by the query
