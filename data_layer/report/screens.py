@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_layer import totals
-from data_layer.report import content
 from data_layer.report.content import Report, followed_up, missing
 
 # (key, title): the order of the hearing.
@@ -85,21 +83,15 @@ def screens(report: Report, fit: Fit = Fit()) -> list[Screen]:
 def chart_phases(report: Report) -> pd.DataFrame:
     """The rows the phase screens chart: phases with a follow-up when any
     average exists, else every phase (then counted, not averaged). Above
-    ``content.TOTALS_ABOVE`` entities the report holds the totals already."""
-    phases = report.phases
-    if totals.entities(phases) > content.TOTALS_ABOVE:
-        phases = totals.phases(phases, report.filters)
-    followed = followed_up(phases)
-    return followed if followed["Avance promedio (%)"].notna().any() else phases
+    ``content.TOTALS_ABOVE`` entities the report holds their totals."""
+    followed = followed_up(report.phases)
+    return followed if followed["Avance promedio (%)"].notna().any() else report.phases
 
 
 def chart_offices(report: Report) -> pd.DataFrame:
-    """Offices with at least one activity followed up (the rest have no bar to show)."""
-    offices = report.offices
-    if totals.entities(offices) > content.TOTALS_ABOVE:
-        summed = totals.text_groups(offices, report.filters, "dependencia", "Dependencia")
-        offices = totals.lowest(summed, len(summed))  # least advanced first, as the query
-    return followed_up(offices)
+    """Offices with at least one activity followed up (the rest have no bar to
+    show), least advanced first; totals above ``content.TOTALS_ABOVE`` entities."""
+    return followed_up(report.offices)
 
 
 def item_lines(row: pd.Series, chars_per_line: int, with_entity: bool = False) -> float:
