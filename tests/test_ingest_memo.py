@@ -114,4 +114,4 @@ def test_the_cleaned_texts_of_a_row_are_those_of_its_cells_every_time():
             assert row_texts(sheet, r) == tuple(t for t in (clean(v) for v in row) if t)
         assert row_texts(sheet, len(rows)) == ()  # past the last row: nothing
     assert row_texts(sheet, 0) == ("Actividad", "3")
-    assert Sheet("Plan", [list(row) for row in rows]) == sheet  # the memory is not a field
+    assert Sheet("Plan", [list(row) for row in rows]) == sheet  # the memory is not compared

@@ -196,23 +196,17 @@ def row_texts(sheet: Sheet, r: int) -> tuple[str, ...]:
     the cells only, which are not changed once the workbook is read; a tuple,
     so no caller can change what the next one gets.
     """
-    memo = sheet.__dict__.get("_row_texts")
-    if memo is None:
-        memo = sheet.__dict__["_row_texts"] = {}
-    texts = memo.get(r)
+    texts = sheet.row_texts.get(r)
     if texts is None:
         row = sheet.values[r] if r < len(sheet.values) else ()
-        texts = memo[r] = tuple(t for t in (clean(v) for v in row) if t)
+        texts = sheet.row_texts[r] = tuple(t for t in (clean(v) for v in row) if t)
     return texts
-
-
-_row_texts = row_texts
 
 
 def _header_start(sheet: Sheet) -> int | None:
     scores = []
     for r in range(min(HEADER_SEARCH_ROWS, len(sheet.values))):
-        texts = _row_texts(sheet, r)
+        texts = row_texts(sheet, r)
         scores.append(header_score(texts) if len(set(texts)) >= 2 else 0)
     if not scores or max(scores) < 2:
         return None
@@ -227,7 +221,7 @@ def _header_end(sheet: Sheet, start: int) -> int:
             end = r2
     end = min(end, start + MAX_HEADER_ROWS - 1)
     while end - start < MAX_HEADER_ROWS - 1 and end + 1 < len(sheet.values):
-        texts = _row_texts(sheet, end + 1)
+        texts = row_texts(sheet, end + 1)
         if not texts or not all(is_subheader_token(t) for t in texts):
             break
         end += 1

@@ -67,6 +67,10 @@ class Sheet:
     # formula's text is their value (xlsx only).
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     controls: list[tuple[int, int]] = field(default_factory=list)  # (row, col) of cells cleaned of control characters
+    # row → its non-empty cleaned texts, filled by ingest.table.row_texts (each
+    # of the first rows is read by several checks)
+    row_texts: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False,
+                                                  compare=False)
 
 
 @dataclass
