@@ -66,6 +66,32 @@ def test_page_renders_one_entity(app, page):
     assert_clean(app)
 
 
+def test_every_chart_draws_with_the_plotly_white_parts_it_reads(app):
+    """The charts carry a cut of Plotly's "plotly_white" (ui.charts.TEMPLATE):
+    the same values for every part a 2-D chart reads, a template for every
+    trace type drawn, and a fraction of the bytes of the whole one."""
+    import plotly.io as pio
+
+    from ui import charts
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    kinds, charted = set(), 0
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert_clean(app)
+        for element in app.get("plotly_chart"):
+            spec = json.loads(element.proto.spec)
+            template = spec["layout"]["template"]
+            assert template["layout"] == {key: white["layout"][key]
+                                          for key in charts.TEMPLATE_LAYOUT}
+            assert template["data"] == {kind: white["data"][kind]
+                                        for kind in charts.TEMPLATE_TRACES}
+            assert len(json.dumps(template)) < len(json.dumps(white)) / 4
+            kinds |= {trace.get("type", "scatter") for trace in spec["data"]}
+            charted += 1
+    assert charted >= 12 and kinds == set(charts.TEMPLATE_TRACES), (charted, kinds)
+
+
 def test_resumen_figures_follow_the_filters(app):
     app.multiselect(key="f_entidad").set_value([SANATORIO]).run()
     assert_clean(app)

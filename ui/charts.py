@@ -10,12 +10,14 @@ tall); the hover shows them whole (up to :data:`HOVER_CHARS`).
 """
 from __future__ import annotations
 
+import functools
 import html
 import textwrap
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from data_layer import drill, es_co, semaforo, status, totals
 from data_layer.filters import Filters
@@ -58,9 +60,30 @@ NAMED_LINES = len(ENTITY_COLORS)
 OUTLINE = {"color": "#333333", "width": 1}
 
 
+# Plotly's "plotly_white", only the parts a 2-D chart of bars and lines reads.
+# The whole template (7 KB: polar, 3-D, maps, two dozen trace types) is deep-
+# copied and validated for every figure, a third of a page's rerun, and sent
+# with every chart; the charts look the same (tests/test_output_text.py).
+TEMPLATE_LAYOUT = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel",
+                   "paper_bgcolor", "plot_bgcolor", "xaxis", "yaxis", "shapedefaults",
+                   "annotationdefaults", "title")
+TEMPLATE_TRACES = ("bar", "scatter")  # every trace type the charts draw
+TEMPLATE = "tablero"
+
+
+def _template() -> go.layout.Template:
+    white = pio.templates["plotly_white"].to_plotly_json()
+    return go.layout.Template({
+        "layout": {key: white["layout"][key] for key in TEMPLATE_LAYOUT},
+        "data": {kind: white["data"][kind] for kind in TEMPLATE_TRACES}})
+
+
+pio.templates[TEMPLATE] = _template()
+
+
 def _base(fig: go.Figure, height: int = 360) -> go.Figure:
     fig.update_layout(
-        separators=",.", height=height, template="plotly_white",
+        separators=",.", height=height, template=TEMPLATE,
         margin={"l": 8, "r": 8, "t": 36, "b": 8}, font={"size": 14},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         hoverlabel={"font_size": 14}, bargap=0.3,
@@ -253,6 +276,18 @@ def ranking(df: pd.DataFrame, label: str, umbrales: Umbrales, compact: bool = Fa
 
 
 def _threshold_lines(fig: go.Figure, umbrales: Umbrales, vertical: bool) -> None:
+    shapes, notes = _threshold_marks(umbrales, vertical)
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes],
+                      annotations=[*fig.layout.annotations, *notes])
+
+
+@functools.lru_cache(maxsize=64)
+def _threshold_marks(umbrales: Umbrales, vertical: bool) -> tuple[tuple[dict, ...],
+                                                                  tuple[dict, ...]]:
+    """The dotted lines of the semáforo's thresholds and their labels, as
+    Plotly's add_vline/add_hline write them on a chart of one subplot (built
+    once per thresholds: add_vline takes longer than the chart it marks)."""
+    fig = go.Figure()
     for value, code, side in ((umbrales.rojo, "amarillo", "left"),
                               (umbrales.verde, "verde", "right")):
         if vertical:  # short labels: the two lines may be close together
@@ -264,6 +299,8 @@ def _threshold_lines(fig: go.Figure, umbrales: Umbrales, vertical: bool) -> None
             fig.add_hline(y=value, line={"dash": "dot", "color": "#555", "width": 1},
                           annotation_text=text, annotation_position="top left",
                           annotation_font_size=11)
+    return (tuple(shape.to_plotly_json() for shape in fig.layout.shapes),
+            tuple(note.to_plotly_json() for note in fig.layout.annotations))
 
 
 TEXT_GROUPS = {"Nivel de participación": "nivel", "Grupo de valor": "grupo_valor"}
