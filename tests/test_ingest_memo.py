@@ -115,3 +115,39 @@ def test_the_cleaned_texts_of_a_row_are_those_of_its_cells_every_time():
         assert row_texts(sheet, len(rows)) == ()  # past the last row: nothing
     assert row_texts(sheet, 0) == ("Actividad", "3")
     assert Sheet("Plan", [list(row) for row in rows]) == sheet  # the memory is not compared
+
+
+def _header_start_reference(sheet) -> int | None:
+    """The header search as it was written before it skipped rows: every row scored."""
+    from data_layer.ingest.columns import header_score
+    from data_layer.ingest.table import HEADER_SEARCH_ROWS, row_texts
+
+    scores = []
+    for r in range(min(HEADER_SEARCH_ROWS, len(sheet.values))):
+        texts = row_texts(sheet, r)
+        scores.append(header_score(texts) if len(set(texts)) >= 2 else 0)
+    if not scores or max(scores) < 2:
+        return None
+    threshold = max(2, int(0.6 * max(scores)))
+    return next(r for r, score in enumerate(scores) if score >= threshold)
+
+
+# Header words, words that are not headers, and repeats: rows that tie, rows
+# with more texts than headers, title blocks that score below or above the table.
+_CELLS = st.sampled_from([
+    "Actividad", "Responsable", "Fecha", "Meta", "Avance", "Fase", "Indicador", "Producto",
+    "Observaciones", "Evidencia", "Trimestre I", "Enero", "Programado", "Ejecutado",
+    "Objetivo", "Alcaldía de Cartago", "Plan de participación 2024", "Taller", "X", "50%",
+    "Secretaría de Gobierno", "Realizar la audiencia", None, "", 3, 0.5,
+])
+_ROWS = st.lists(st.lists(_CELLS, max_size=12), max_size=70)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ROWS)
+def test_the_header_search_skipping_rows_finds_the_row_scoring_every_row_finds(rows):
+    from data_layer.ingest.table import _header_start
+    from data_layer.ingest.workbook import Sheet
+
+    expected = _header_start_reference(Sheet("Plan", [list(row) for row in rows]))
+    assert _header_start(Sheet("Plan", [list(row) for row in rows])) == expected

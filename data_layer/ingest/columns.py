@@ -482,10 +482,11 @@ def one_column_per_period(columns: list[Column]) -> None:
 
 def header_score(texts: list[str]) -> int:
     """How many cells of a row read as known column headers."""
-    return sum(_is_header_text(text) for text in texts)
+    return sum(is_header_text(text) for text in texts)
 
 
-def _is_header_text(text: str) -> bool:
+def is_header_text(text: str) -> bool:
+    """Whether one cleaned text reads as a known column header."""
     if len(text) <= _MEMO_CHARS:
         return _is_header_cached(text)
     return _is_header_uncached(text)

@@ -6,8 +6,8 @@ from functools import cached_property
 
 from data_layer.corrections import Mapping, signature
 from data_layer.ingest.columns import (EXTRA, PHASE_MARK, Column, apply_role, assign_fields,
-                                       attach_period_notes, classify, header_score, is_subheader_token,
-                                       one_column_per_period)
+                                       attach_period_notes, classify, header_score, is_header_text,
+                                       is_subheader_token, one_column_per_period)
 from data_layer.ingest.workbook import Sheet, column_letter
 from data_layer.normalise.text import clean
 
@@ -204,14 +204,39 @@ def row_texts(sheet: Sheet, r: int) -> tuple[str, ...]:
 
 
 def _header_start(sheet: Sheet) -> int | None:
-    scores = []
-    for r in range(min(HEADER_SEARCH_ROWS, len(sheet.values))):
+    """The first of the first :data:`HEADER_SEARCH_ROWS` rows whose header score
+    reaches 60 % of the best one (at least 2); None if none scores 2.
+
+    Only the comparisons are needed, and a row's texts are checked one by one
+    until its answer is certain (:func:`_scores_at_least`): a row of activity
+    texts under a header of 8 known columns is dropped after its first few
+    cells, not read whole as a header candidate.
+    """
+    rows = range(min(HEADER_SEARCH_ROWS, len(sheet.values)))
+    candidates = []  # rows of at least two distinct texts
+    for r in rows:
         texts = row_texts(sheet, r)
-        scores.append(header_score(texts) if len(set(texts)) >= 2 else 0)
-    if not scores or max(scores) < 2:
+        if len(set(texts)) >= 2:
+            candidates.append((r, texts))
+    best = 0
+    for _r, texts in candidates:
+        if len(texts) > best and _scores_at_least(texts, best + 1):
+            best = header_score(texts)
+    if best < 2:
         return None
-    threshold = max(2, int(0.6 * max(scores)))
-    return next(r for r, score in enumerate(scores) if score >= threshold)
+    threshold = max(2, int(0.6 * best))
+    return next(r for r, texts in candidates if _scores_at_least(texts, threshold))
+
+
+def _scores_at_least(texts: tuple[str, ...], needed: int) -> bool:
+    """Whether ``header_score(texts) >= needed``, reading no more texts than it takes."""
+    found, left = 0, len(texts)
+    for text in texts:
+        if found >= needed or found + left < needed:
+            break
+        found += is_header_text(text)
+        left -= 1
+    return found >= needed
 
 
 def _header_end(sheet: Sheet, start: int) -> int:
