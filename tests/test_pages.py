@@ -92,6 +92,20 @@ def test_every_chart_draws_with_the_plotly_white_parts_it_reads(app):
     assert charted >= 12 and kinds == set(charts.TEMPLATE_TRACES), (charted, kinds)
 
 
+def test_the_keyboard_list_of_a_line_chart_speaks_of_points(app):
+    """Under each chart, the list a keyboard reaches names what the chart has:
+    bars, or the points of a line (Avance promedio acumulado)."""
+    app.switch_page("pages/avance.py").run()
+    assert_clean(app)
+    labels = {box.key.split("__")[0]: (box.label, box.placeholder) for box in app.selectbox
+              if box.key and "__teclado__" in box.key}
+    assert labels["avance_promedio"] == (
+        "Ver las actividades de un punto", "Elija un punto de la gráfica (también con el teclado)…")
+    assert labels["avance_programado"] == (
+        "Ver las actividades de una barra", "Elija una barra de la gráfica (también con el teclado)…")
+    assert labels["avance_estados"][0] == "Ver las actividades de una barra"
+
+
 def test_resumen_figures_follow_the_filters(app):
     app.multiselect(key="f_entidad").set_value([SANATORIO]).run()
     assert_clean(app)

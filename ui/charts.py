@@ -553,6 +553,12 @@ def activity_readings(history: pd.DataFrame) -> go.Figure:
     return _base(fig, 300)
 
 
+def points_only(fig: go.Figure) -> bool:
+    """Whether every clickable mark of ``fig`` is a point of a line (none a bar)."""
+    kinds = {trace.type for trace in fig.data if getattr(trace, "customdata", None) is not None}
+    return bool(kinds) and kinds <= {"scatter"}
+
+
 def bar_choices(fig: go.Figure) -> dict[str, str]:
     """Every clickable bar (or point) of ``fig`` as ``{_filtro JSON: Spanish
     words}``, in drawing order: what a keyboard user chooses from instead of

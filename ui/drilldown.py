@@ -72,9 +72,10 @@ def _keyboard_choice(fig: go.Figure, key: str, generation: int) -> str | None:
     choices = charts.bar_choices(fig)
     if not choices:
         return None
-    return st.selectbox("Ver las actividades de una barra", list(choices),
+    noun = "un punto" if charts.points_only(fig) else "una barra"
+    return st.selectbox(f"Ver las actividades de {noun}", list(choices),
                         format_func=choices.get, index=None, key=f"{key}__teclado__{generation}",
-                        placeholder="Elija una barra de la gráfica (también con el teclado)…")
+                        placeholder=f"Elija {noun} de la gráfica (también con el teclado)…")
 
 
 def _clear(key: str) -> None:
@@ -93,7 +94,7 @@ def _activities_panel(key: str, filters: Filters, drill_json: str,
                     icon=":material/arrow_back:", type="primary", width="stretch",
                     help="Quita la selección y vuelve a la vista completa.")
         if df.empty:
-            st.info("No hay actividades detrás de esta barra con los filtros actuales.")
+            st.info("No hay actividades detrás de esta selección con los filtros actuales.")
             return
         description = f"{filters.describe(total)} Selección: {what}."
         tables.show(df, key=f"drill_{key}", description=description,
