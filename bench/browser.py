@@ -51,6 +51,7 @@ PAGES = [
     ("dependencias", "Por dependencia", "dependencias"),
     ("fases", "Por fase del ciclo", "fases"),
     ("actividades", "Actividades", "actividades"),
+    ("calidad", "Calidad de los datos", "calidad"),
     ("presentacion", "Rendición de cuentas", "presentacion"),
 ]
 

@@ -26,7 +26,7 @@ from tests.conftest import ROOT
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="sin /usr/bin/chromium")]
 
-PAGES = ["resumen", "avance", "dependencias", "fases", "actividades", "presentacion"]
+PAGES = ["resumen", "avance", "dependencias", "fases", "actividades", "calidad", "presentacion"]
 TARGETS = ["browser_cold_start_s", "browser_filter_change_fase_s",
            "browser_filter_change_entidad_s"]
 
