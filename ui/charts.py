@@ -118,13 +118,8 @@ def _figure(traces: list[dict], height: int, layout: dict) -> go.Figure:
     return go.Figure(data=traces, layout=_merged(layout, {**BASE_LAYOUT, "height": height}))
 
 
-def _count_axis(fig: go.Figure, top: float, axis: str = "y") -> None:
-    """Whole numbers on an axis of counts (no "2,5 actividades")."""
-    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**_count_settings(top))
-
-
 def _count_settings(top: float) -> dict:
-    """The settings of :func:`_count_axis`, for a layout dict."""
+    """An axis of counts up to ``top``, in whole numbers (no "2,5 actividades")."""
     settings = {"title": {"text": "Actividades"}, "rangemode": "tozero", "tickformat": ",d",
                 "range": [0, max(top, 1) * 1.15]}
     if top <= 10:
@@ -311,12 +306,6 @@ def ranking(df: pd.DataFrame, label: str, umbrales: Umbrales, compact: bool = Fa
     return _figure([bars], 110 + 26 * lines + 14 * len(df), layout)
 
 
-def _threshold_lines(fig: go.Figure, umbrales: Umbrales, vertical: bool) -> None:
-    shapes, notes = _threshold_marks(umbrales, vertical)
-    fig.update_layout(shapes=[*fig.layout.shapes, *shapes],
-                      annotations=[*fig.layout.annotations, *notes])
-
-
 @functools.lru_cache(maxsize=64)
 def _threshold_marks(umbrales: Umbrales, vertical: bool) -> tuple[tuple[dict, ...],
                                                                   tuple[dict, ...]]:
@@ -362,10 +351,10 @@ def counts(df: pd.DataFrame, label: str, filters: Filters | None = None) -> go.F
         textposition="auto", cliponaxis=False, marker={"color": "#0072B2", "line": OUTLINE},
         customdata=_custom(df), hovertext=[_hover(n) for n in names],
         hovertemplate="%{hovertext}: %{x} actividades<extra></extra>"))
-    fig.update_yaxes(type="category", autorange="reversed")
-    _count_axis(fig, df["Actividades"].max() * 1.4, axis="x")
     lines = sum(label.count("<br>") + 1 for label in labels)
-    return _base(fig, 100 + 26 * lines + 14 * len(df))
+    return _base(fig, 100 + 26 * lines + 14 * len(df),
+                 {"yaxis": {"type": "category", "autorange": "reversed"},
+                  "xaxis": _count_settings(df["Actividades"].max() * 1.4)})
 
 
 def phases(df: pd.DataFrame) -> go.Figure:
@@ -396,10 +385,10 @@ def phases(df: pd.DataFrame) -> go.Figure:
                         "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.5}},
                 customdata=_custom(part),
                 hovertemplate=f"%{{x}} · fase {origin}: %{{y}} actividades<extra></extra>")
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-    _count_axis(fig, df.groupby(["Entidad", "Fase"])["Actividades"].sum().max())
-    return _base(fig, 380)
+    return _base(fig, 380, {
+        "barmode": "group",
+        "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": order},
+        "yaxis": _count_settings(df.groupby(["Entidad", "Fase"])["Actividades"].sum().max())})
 
 
 # --------------------------------------------------------------- by period
@@ -436,10 +425,12 @@ def planned_vs_done(df: pd.DataFrame) -> go.Figure:
                 customdata=_custom(df, "_filtro_cumplidas"),
                 marker={"color": ESTADO_COLORS["cumplida"], "line": OUTLINE},
                 hovertemplate="%{x}: %{y} cumplidas<extra></extra>")
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=_period_order(df))
-    _count_axis(fig, max(df["Programadas hasta el corte"].max(), df["Cumplidas al corte"].max()))
-    return _base(fig, 380)
+    return _base(fig, 380, {
+        "barmode": "group",
+        "xaxis": {"type": "category", "categoryorder": "array",
+                  "categoryarray": _period_order(df)},
+        "yaxis": _count_settings(max(df["Programadas hasta el corte"].max(),
+                                     df["Cumplidas al corte"].max()))})
 
 
 def average_by_period(df: pd.DataFrame, umbrales: Umbrales) -> go.Figure:
@@ -459,11 +450,13 @@ def average_by_period(df: pd.DataFrame, umbrales: Umbrales) -> go.Figure:
     else:
         _entity_lines(fig, df, entities)
     order = list(dict.fromkeys(df.sort_values("_corte")["_periodo"]))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-    fig.update_yaxes(range=[0, 110], title="Avance promedio (%)", ticksuffix=" %")
-    _threshold_lines(fig, umbrales, vertical=False)
-    fig.update_layout(showlegend=1 < len(entities) <= NAMED_LINES)
-    return _base(fig, 360)
+    shapes, notes = _threshold_marks(umbrales, vertical=False)
+    return _base(fig, 360, {
+        "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": order},
+        "yaxis": {"range": [0, 110], "title": {"text": "Avance promedio (%)"},
+                  "ticksuffix": " %"},
+        "shapes": list(shapes), "annotations": list(notes),
+        "showlegend": 1 < len(entities) <= NAMED_LINES})
 
 
 SPREAD = (0.1, 0.9)  # the band of the consolidated line: these quantiles of the entities
@@ -537,10 +530,11 @@ def states_by_period(df: pd.DataFrame) -> go.Figure:
                     marker={"color": ESTADO_COLORS[code], "line": OUTLINE},
                     customdata=_custom(part),
                     hovertemplate=f"{status.ESTADO_LABELS[code]}: %{{y}}<extra>%{{x}}</extra>")
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=_period_order(df))
-    _count_axis(fig, frame.groupby("_x")["Actividades"].sum().max())
-    return _base(fig, 380)
+    return _base(fig, 380, {
+        "barmode": "stack",
+        "xaxis": {"type": "category", "categoryorder": "array",
+                  "categoryarray": _period_order(df)},
+        "yaxis": _count_settings(frame.groupby("_x")["Actividades"].sum().max())})
 
 
 # ------------------------------------------------------------ one activity
@@ -563,10 +557,10 @@ def activity_readings(history: pd.DataFrame) -> go.Figure:
                         text=list(others["Lectura"]), textposition="top center",
                         marker={"symbol": "x", "size": 11, "color": "#999999"},
                         name="Sin avance numérico", hoverinfo="skip")
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(range=[0, 110], title="Avance (%)", ticksuffix=" %")
-    fig.update_layout(showlegend=False)
-    return _base(fig, 300)
+    return _base(fig, 300, {
+        "xaxis": {"type": "category"},
+        "yaxis": {"range": [0, 110], "title": {"text": "Avance (%)"}, "ticksuffix": " %"},
+        "showlegend": False})
 
 
 def points_only(fig: go.Figure) -> bool:
