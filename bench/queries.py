@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.common import median_ms, timed
-from data_layer import quality, queries, store
+from data_layer import quality, queries, store, totals
 from data_layer.report import content
 from data_layer.filters import Filters
 
@@ -38,7 +38,7 @@ from data_layer.filters import Filters
 FIRST = ":primeras"
 SHOWN_ROWS = 1_000  # = ui.tables.MAX_ROWS (not imported: ui needs Streamlit)
 RESUMEN_OFFICES = 5  # the offices Resumen charts (pages/resumen.py)
-NAMED_LINES = 8  # = ui.charts.NAMED_LINES: more entities, Avance sums them per cut-off
+NAMED_LINES = totals.NAMED_ENTITIES  # more entities: Avance sums them per cut-off
 SIDEBAR = ["options:entidad", "options:vigencia", "corte_options", "options:fase",
            "options:dependencia", "options:grupo_valor", "kpis"]
 HEADER = ["last_reports"]  # with several entities in view (calls_of)

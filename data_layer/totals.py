@@ -24,6 +24,12 @@ from data_layer.filters import Filters
 from data_layer.model import PHASES
 from data_layer.queries import AVANCE, _with_semaforo, add_drill
 
+# Up to this many entities a chart compares them one by one (a colour, a bar or
+# a line each); beyond, it shows their totals. One number for every chart that
+# decides it: the dashboard's (ui.charts.NAMED_LINES), the report's
+# (report.content.TOTALS_ABOVE) and the benchmark's list of queries.
+NAMED_ENTITIES = 8
+
 COUNTS = ("Actividades", "Con avance", "Cumplidas", "En curso", "Vencidas", "Sin reporte",
           "No programadas", "Sin seguimiento")
 

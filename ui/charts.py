@@ -56,7 +56,8 @@ ENTITY_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00
                  "#000000", "#F0E442")
 # Up to this many entities are compared in a chart one by one, each with its
 # colour; beyond it the colours would repeat and bars per entity get unreadable.
-NAMED_LINES = len(ENTITY_COLORS)
+NAMED_LINES = totals.NAMED_ENTITIES
+assert len(ENTITY_COLORS) >= NAMED_LINES, "a colour for every entity compared by name"
 OUTLINE = {"color": "#333333", "width": 1}
 
 

@@ -24,7 +24,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from data_layer import es_co, quality, queries, semaforo, sql, status
+from data_layer import es_co, quality, queries, semaforo, sql, status, totals
 from data_layer.filters import Filters
 from data_layer.normalise.text import visible
 from data_layer.queries import AVANCE
@@ -83,7 +83,7 @@ LIST_LIMIT = 5_000
 # (one bar per state, colour, phase or office), as the dashboard's charts do: a
 # country's plans would otherwise be thousands of bars (a PDF chart of 140
 # megapixels). They are counted in SQL, not summed from one row per entity.
-TOTALS_ABOVE = 8
+TOTALS_ABOVE = totals.NAMED_ENTITIES
 NO_CORTE = "sin seguimiento todavía"
 
 
